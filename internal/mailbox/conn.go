@@ -1,0 +1,151 @@
+package mailbox
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// watchdogConn enforces Options.CommandTimeout. imapclient sets its own read
+// deadlines (30s per response, none while waiting between responses, so a
+// server that never answers a command is waited on forever); this conn
+// ignores those and instead, while armed, lets a read wait at most timeout
+// for the next byte. It sits below TLS so that the handshake is covered too.
+type watchdogConn struct {
+	net.Conn
+	timeout time.Duration
+
+	mu    sync.Mutex
+	armed bool
+}
+
+// Read extends the deadline before each read while armed, so a slow but
+// progressing transfer of a big mail is not cut off.
+func (c *watchdogConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	if c.armed {
+		c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+	}
+	c.mu.Unlock()
+	return c.Conn.Read(p)
+}
+
+// SetReadDeadline swallows the deadlines of imapclient and crypto/tls.
+func (c *watchdogConn) SetReadDeadline(time.Time) error { return nil }
+
+// SetDeadline keeps write deadlines (imapclient sets 30s per command).
+func (c *watchdogConn) SetDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(t) }
+
+// arm starts the watchdog: a read pending now or later fails when no byte
+// arrives within the timeout.
+func (c *watchdogConn) arm() {
+	c.mu.Lock()
+	c.armed = true
+	c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
+	c.mu.Unlock()
+}
+
+// disarm lets reads wait forever (between commands, during IDLE).
+func (c *watchdogConn) disarm() {
+	c.mu.Lock()
+	c.armed = false
+	c.Conn.SetReadDeadline(time.Time{})
+	c.mu.Unlock()
+}
+
+// conn is one logged-in IMAP connection.
+type conn struct {
+	c       *imapclient.Client
+	wd      *watchdogConn
+	newMail chan struct{} // signalled by the reader goroutine on EXISTS
+}
+
+// do runs one command (or a short sequence) under the watchdog.
+func (cn *conn) do(f func() error) error {
+	cn.wd.arm()
+	defer cn.wd.disarm()
+	return f()
+}
+
+func (cn *conn) close() { cn.c.Close() }
+
+// dial connects, secures and logs in. The watchdog covers every step.
+func (w *Watcher) dial(ctx context.Context) (*conn, error) {
+	d := net.Dialer{Timeout: w.o.CommandTimeout}
+	raw, err := d.DialContext(ctx, "tcp", w.o.Address)
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: dial %s: %w", w.o.Address, err)
+	}
+	wd := &watchdogConn{Conn: raw, timeout: w.o.CommandTimeout}
+	wd.arm()
+	cn := &conn{wd: wd, newMail: make(chan struct{}, 1)}
+	if err := w.start(ctx, cn); err != nil {
+		raw.Close()
+		if cn.c != nil {
+			cn.c.Close()
+		}
+		return nil, err
+	}
+	wd.disarm()
+	return cn, nil
+}
+
+func (w *Watcher) start(ctx context.Context, cn *conn) error {
+	stop := context.AfterFunc(ctx, func() { cn.wd.Conn.Close() })
+	defer stop()
+	opts := w.clientOptions(cn)
+	var err error
+	switch w.o.TLS {
+	case TLSImplicit:
+		tc := tls.Client(cn.wd, w.o.TLSConfig)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return fmt.Errorf("mailbox: tls handshake with %s: %w", w.o.Address, err)
+		}
+		cn.c = imapclient.New(tc, opts)
+	case TLSStartTLS:
+		cn.c, err = imapclient.NewStartTLS(cn.wd, opts)
+		if err != nil {
+			return fmt.Errorf("mailbox: starttls with %s: %w", w.o.Address, err)
+		}
+	default:
+		cn.c = imapclient.New(cn.wd, opts)
+	}
+	if err := cn.c.WaitGreeting(); err != nil {
+		return fmt.Errorf("mailbox: greeting from %s: %w", w.o.Address, err)
+	}
+	if err := cn.c.Login(w.o.Username, w.o.Password).Wait(); err != nil {
+		return fmt.Errorf("mailbox: login to %s as %s: %w", w.o.Address, w.o.Username, err)
+	}
+	if cn.c.Caps() == nil { // fetched after login: they may change
+		return fmt.Errorf("mailbox: capability from %s: %w", w.o.Address, context.DeadlineExceeded)
+	}
+	return ctx.Err()
+}
+
+func (w *Watcher) clientOptions(cn *conn) *imapclient.Options {
+	return &imapclient.Options{
+		TLSConfig:   w.o.TLSConfig,
+		DebugWriter: w.o.Trace,
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			// Runs on the reader goroutine: never block here.
+			Mailbox: func(data *imapclient.UnilateralDataMailbox) {
+				if data.NumMessages != nil {
+					signal(cn.newMail)
+				}
+			},
+		},
+	}
+}
+
+// signal wakes a waiter without ever blocking.
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}

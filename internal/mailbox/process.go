@@ -1,0 +1,259 @@
+package mailbox
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// meta is what is known about a pending mail before its body is fetched.
+type meta struct {
+	uid          imap.UID
+	internalDate time.Time
+	size         int64
+	deleted      bool
+}
+
+// errGone means a mail disappeared (another client expunged it) between the
+// listing and the fetch: nothing to do.
+var errGone = errors.New("mailbox: mail no longer in the mailbox")
+
+// pass handles every mail in the mailbox in UID order and moves it. It stops
+// at the first error, so that the checkpoint never skips a mail.
+func (s *session) pass(ctx context.Context) (int, error) {
+	last, err := s.lastUID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	pending, err := s.pending()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range pending {
+		if ctx.Err() != nil {
+			return n, nil // stopping: the rest waits for the next run
+		}
+		if m.deleted && uint32(m.uid) <= last && !s.canMove() {
+			// Our own interrupted COPY + \Deleted + EXPUNGE: committed and
+			// copied already, only the expunge is missing.
+			if err := s.expunge(m.uid); err != nil {
+				return n, err
+			}
+			continue
+		}
+		err := s.process(ctx, m, last)
+		if errors.Is(err, errGone) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, s.expungeDeleted()
+}
+
+// lastUID is the committed checkpoint, or 0 when UIDVALIDITY changed (then
+// everything is handed over again and the handler dedupes).
+func (s *session) lastUID(ctx context.Context) (uint32, error) {
+	cp, err := s.w.o.Handler.Checkpoint(ctx, s.w.o.Mailbox)
+	if err != nil {
+		return 0, fmt.Errorf("mailbox: checkpoint: %w", err)
+	}
+	if cp.UIDValidity == s.uidValidity {
+		return cp.LastUID, nil
+	}
+	if cp.UIDValidity != 0 {
+		s.w.log.Warn("mailbox_uidvalidity_changed", slog.Uint64("old_uid_validity", uint64(cp.UIDValidity)),
+			slog.Uint64("uid_validity", uint64(s.uidValidity)))
+	}
+	return 0, nil
+}
+
+// pending lists every mail in the mailbox, in UID order. A NOOP first makes
+// the server report mail that arrived since the last command.
+func (s *session) pending() ([]meta, error) {
+	var uids []imap.UID
+	err := s.do(func() error {
+		if err := s.c.Noop().Wait(); err != nil {
+			return err
+		}
+		data, err := s.c.UIDSearch(&imap.SearchCriteria{}, nil).Wait()
+		if err != nil {
+			return err
+		}
+		uids = data.AllUIDs()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: search %s: %w", s.w.o.Mailbox, err)
+	}
+	if len(uids) == 0 {
+		return nil, nil
+	}
+	return s.fetchMeta(uids)
+}
+
+func (s *session) fetchMeta(uids []imap.UID) ([]meta, error) {
+	opts := &imap.FetchOptions{UID: true, Flags: true, InternalDate: true, RFC822Size: true}
+	var msgs []meta
+	err := s.do(func() error {
+		bufs, err := s.c.Fetch(imap.UIDSetNum(uids...), opts).Collect()
+		for _, b := range bufs {
+			if b.UID == 0 {
+				continue
+			}
+			msgs = append(msgs, meta{uid: b.UID, internalDate: b.InternalDate, size: b.RFC822Size,
+				deleted: slices.Contains(b.Flags, imap.FlagDeleted)})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: fetch flags and sizes: %w", err)
+	}
+	slices.SortFunc(msgs, func(a, b meta) int { return cmp.Compare(a.uid, b.uid) })
+	return msgs, nil
+}
+
+// process fetches one mail, hands it over and, after the commit, moves it.
+func (s *session) process(ctx context.Context, m meta, last uint32) error {
+	mail, err := s.fetchMail(m)
+	if err != nil {
+		return err
+	}
+	log := s.w.log.With(slog.Uint64("uid", uint64(m.uid)))
+	if mail.UID <= last {
+		log.Info("mailbox_mail_seen_again")
+	}
+	disp, err := s.w.dispose(ctx, mail)
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		// Stopping: the connection is closing. The next run sees the mail
+		// again, the handler dedupes, and it is moved then.
+		return nil
+	}
+	dest := s.processed
+	if disp == Quarantine {
+		dest = s.quarantine
+	}
+	if err := s.move(m.uid, dest); err != nil {
+		return err
+	}
+	log.Info("mailbox_mail_moved", slog.String("disposition", disp.String()), slog.String("folder", dest))
+	return nil
+}
+
+// fetchMail fetches the body without setting \Seen (BODY.PEEK), at most
+// MaxMessageBytes of it.
+func (s *session) fetchMail(m meta) (Mail, error) {
+	max := s.w.o.MaxMessageBytes
+	section := &imap.FetchItemBodySection{Peek: true}
+	truncated := m.size > max
+	if truncated {
+		section.Partial = &imap.SectionPartial{Offset: 0, Size: max}
+	}
+	opts := &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}
+	mail := Mail{Mailbox: s.w.o.Mailbox, UIDValidity: s.uidValidity, UID: uint32(m.uid),
+		InternalDate: m.internalDate, Size: m.size, Truncated: truncated}
+	var found bool
+	err := s.do(func() error {
+		cmd := s.c.Fetch(imap.UIDSetNum(m.uid), opts)
+		defer cmd.Close()
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			for item := msg.Next(); item != nil; item = msg.Next() {
+				body, ok := item.(imapclient.FetchItemDataBodySection)
+				if !ok || body.Literal == nil {
+					continue
+				}
+				found = true
+				// Read the literal to its end before the next item.
+				raw, over, err := readAtMost(body.Literal, max)
+				if err != nil {
+					return err
+				}
+				mail.Raw, mail.Truncated = raw, mail.Truncated || over
+			}
+		}
+		return cmd.Close()
+	})
+	if err != nil {
+		return mail, fmt.Errorf("mailbox: fetch uid %d: %w", m.uid, err)
+	}
+	if !found {
+		return mail, errGone
+	}
+	return mail, nil
+}
+
+// readAtMost reads r to its end, keeping at most max bytes.
+func readAtMost(r io.Reader, max int64) (raw []byte, over bool, err error) {
+	raw, err = io.ReadAll(io.LimitReader(r, max))
+	if err != nil {
+		return nil, false, err
+	}
+	rest, err := io.Copy(io.Discard, r)
+	return raw, rest > 0, err
+}
+
+// dispose calls the handler. After MaxAttempts failures in a row for the
+// same mail it stores it as quarantined instead, so that one poisonous mail
+// cannot hold up the queue.
+func (w *Watcher) dispose(ctx context.Context, m Mail) (Disposition, error) {
+	// A Handle in progress completes even when the daemon is stopping.
+	ctx = context.WithoutCancel(ctx)
+	key := failKey{m.UIDValidity, m.UID}
+	d, err := w.handle(ctx, m)
+	if err == nil {
+		delete(w.failures, key)
+		return d, nil
+	}
+	w.failures[key]++
+	if w.failures[key] < w.o.MaxAttempts {
+		return 0, err
+	}
+	w.log.Error("mailbox_handle_failed_quarantining", slog.Uint64("uid", uint64(m.UID)),
+		slog.Int("attempts", w.failures[key]), slog.Any("error", err))
+	if qerr := w.quarantine(ctx, m, err); qerr != nil {
+		return 0, errors.Join(err, qerr)
+	}
+	delete(w.failures, key)
+	return Quarantine, nil
+}
+
+func (w *Watcher) handle(ctx context.Context, m Mail) (d Disposition, err error) {
+	defer recoverTo(&err, w.log, m.UID)
+	d, err = w.o.Handler.Handle(ctx, m)
+	if err != nil {
+		return 0, fmt.Errorf("mailbox: handle uid %d: %w", m.UID, err)
+	}
+	return d, nil
+}
+
+func (w *Watcher) quarantine(ctx context.Context, m Mail, reason error) (err error) {
+	defer recoverTo(&err, w.log, m.UID)
+	if err := w.o.Handler.Quarantine(ctx, m, reason); err != nil {
+		return fmt.Errorf("mailbox: quarantine uid %d: %w", m.UID, err)
+	}
+	return nil
+}
+
+// recoverTo turns a handler panic into an error.
+func recoverTo(err *error, log *slog.Logger, uid uint32) {
+	if v := recover(); v != nil {
+		log.Error("mailbox_handler_panic", slog.Uint64("uid", uint64(uid)), slog.Any("panic", v),
+			slog.String("stack", string(debug.Stack())))
+		*err = fmt.Errorf("mailbox: handler panicked on uid %d: %v", uid, v)
+	}
+}

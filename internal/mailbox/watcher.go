@@ -1,0 +1,147 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+)
+
+// Watcher watches one mailbox and hands its mails to the Handler.
+type Watcher struct {
+	o       Options
+	log     *slog.Logger
+	trigger chan struct{}
+	// failures counts consecutive Handle failures per mail; only the
+	// goroutine running Run or Once touches it.
+	failures map[failKey]int
+}
+
+type failKey struct{ uidValidity, uid uint32 }
+
+// New validates o and returns a Watcher; nothing is dialled yet.
+func New(o Options) (*Watcher, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Watcher{
+		o:        o,
+		log:      o.Logger.With(slog.String("mailbox", o.Mailbox), slog.String("address", o.Address)),
+		trigger:  make(chan struct{}, 1),
+		failures: make(map[failKey]int),
+	}, nil
+}
+
+// Trigger asks a running Run to check the mailbox now instead of at the next
+// IDLE notification or poll. It never blocks.
+func (w *Watcher) Trigger() { signal(w.trigger) }
+
+// Run watches the mailbox until ctx is done, then returns nil. Every error
+// (connection, server, Locker, Handler) is logged and followed by a
+// reconnect after a backoff. A Handle in progress when ctx ends completes
+// first; the move after it may be left to the next run.
+func (w *Watcher) Run(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		progressed, err := w.runLocked(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if progressed {
+			attempt = 0
+		}
+		d := backoff(attempt)
+		w.log.Warn("mailbox_reconnect", slog.Any("error", err), slog.Duration("backoff", d))
+		if w.o.Sleep(ctx, d) != nil {
+			return nil
+		}
+	}
+}
+
+// runLocked takes the lock, waiting while another instance holds it, and
+// watches until an error. progressed says a session got as far as waiting
+// for new mail, so that the next backoff starts small again.
+func (w *Watcher) runLocked(ctx context.Context) (progressed bool, err error) {
+	release, err := w.lock(ctx)
+	for errors.Is(err, ErrLocked) {
+		w.log.Debug("mailbox_locked_elsewhere")
+		if err := w.o.Sleep(ctx, w.o.PollInterval); err != nil {
+			return false, err
+		}
+		release, err = w.lock(ctx)
+	}
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return w.watch(ctx)
+}
+
+// Once connects, processes everything pending, and logs out. It returns how
+// many mails were handed to the Handler and moved, and ErrLocked when another
+// instance holds the mailbox.
+func (w *Watcher) Once(ctx context.Context) (int, error) {
+	release, err := w.lock(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	s, err := w.open(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer s.close()
+	n, err := s.pass(ctx)
+	if err != nil {
+		return n, err
+	}
+	return n, s.logout()
+}
+
+func (w *Watcher) lock(ctx context.Context) (func(), error) {
+	if w.o.Locker == nil {
+		return func() {}, nil
+	}
+	release, ok, err := w.o.Locker.TryLock(ctx, w.o.Mailbox)
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: lock: %w", err)
+	}
+	if !ok {
+		return nil, ErrLocked
+	}
+	return release, nil
+}
+
+// watch is one connection: process what is pending, wait for more, repeat.
+func (w *Watcher) watch(ctx context.Context) (progressed bool, err error) {
+	s, err := w.open(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer s.close()
+	for {
+		if _, err := s.pass(ctx); err != nil {
+			return progressed, err
+		}
+		if ctx.Err() != nil {
+			s.logout()
+			return true, nil
+		}
+		progressed = true
+		if err := s.wait(ctx); err != nil {
+			return progressed, err
+		}
+	}
+}
+
+// backoff is 1s doubling to 2m, with up to 50% jitter taken off so that
+// instances that lost the same server do not come back in step.
+func backoff(attempt int) time.Duration {
+	d := backoffMax
+	if attempt < 8 {
+		d = min(backoffMin<<attempt, backoffMax)
+	}
+	return d - rand.N(d/2)
+}
