@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Case statuses (the life cycle is internal/cases' job; the schema checks the values).
+const (
+	StatusReceived   = "ontvangen"
+	StatusInProgress = "in_behandeling"
+	StatusAnswered   = "beantwoord"
+	StatusWaiting    = "wacht_op_klager"
+	StatusClosed     = "gesloten"
+)
+
+// Case is one complaint.
+type Case struct {
+	ID                 int64          `db:"id"`
+	Ref                string         `db:"ref"`
+	Status             string         `db:"status"`
+	Outcome            sql.NullString `db:"outcome"`
+	Category           string         `db:"category"`
+	HandlerAddress     string         `db:"handler_address"`
+	ComplainantName    string         `db:"complainant_name"`
+	ComplainantAddress string         `db:"complainant_address"`
+	Subject            string         `db:"subject"`
+	Language           string         `db:"language"`
+	ReceivedAt         time.Time      `db:"received_at"`
+	Policy             string         `db:"policy"`
+	AckDue             time.Time      `db:"ack_due"`
+	DecisionDue        time.Time      `db:"decision_due"`
+	Extensions         int            `db:"extensions"`
+	NeedsReview        bool           `db:"needs_review"`
+	AckBounced         bool           `db:"ack_bounced"`
+	CreatedAt          time.Time      `db:"created_at"`
+	UpdatedAt          time.Time      `db:"updated_at"`
+	ClosedAt           sql.NullTime   `db:"closed_at"`
+}
+
+const caseColumns = `id, ref, status, outcome, category, handler_address, complainant_name,
+	complainant_address, subject, language, received_at, policy, ack_due, decision_due,
+	extensions, needs_review, ack_bounced, created_at, updated_at, closed_at`
+
+// NextRef takes the next reference of year from the per-year counter,
+// prefix-YYYY-NNNNNN. The counter row is locked until the transaction ends, so
+// references are gap-free in committed cases and never handed out twice.
+func (tx *Tx) NextRef(ctx context.Context, prefix string, year int) (string, error) {
+	var n int
+	err := tx.GetContext(ctx, &n, `
+		INSERT INTO case_counters (year, last_number) VALUES ($1, 1)
+		ON CONFLICT (year) DO UPDATE SET last_number = case_counters.last_number + 1
+		RETURNING last_number`, year)
+	if err != nil {
+		return "", fmt.Errorf("store: next reference: %w", err)
+	}
+	return fmt.Sprintf("%s-%04d-%06d", prefix, year, n), nil
+}
+
+// InsertCase stores a new case and sets c.ID.
+func (tx *Tx) InsertCase(ctx context.Context, c *Case) error {
+	err := tx.QueryRowxContext(ctx, `
+		INSERT INTO cases (ref, status, category, handler_address, complainant_name, complainant_address,
+			subject, language, received_at, policy, ack_due, decision_due, needs_review, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+		RETURNING id`,
+		c.Ref, c.Status, c.Category, c.HandlerAddress, c.ComplainantName, c.ComplainantAddress,
+		c.Subject, c.Language, c.ReceivedAt, c.Policy, c.AckDue, c.DecisionDue, c.NeedsReview, c.CreatedAt,
+	).Scan(&c.ID)
+	if err != nil {
+		return fmt.Errorf("store: insert case: %w", err)
+	}
+	return nil
+}
+
+// CaseByID loads a case and locks it for the rest of the transaction.
+func (tx *Tx) CaseByID(ctx context.Context, id int64) (*Case, error) {
+	var c Case
+	if err := tx.GetContext(ctx, &c, `SELECT `+caseColumns+` FROM cases WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return nil, fmt.Errorf("store: case %d: %w", id, notFound(err))
+	}
+	return &c, nil
+}
+
+// CaseIDByRef finds a case by its reference.
+func (tx *Tx) CaseIDByRef(ctx context.Context, ref string) (int64, error) {
+	var id int64
+	if err := tx.GetContext(ctx, &id, `SELECT id FROM cases WHERE ref = $1`, ref); err != nil {
+		return 0, fmt.Errorf("store: case %s: %w", ref, notFound(err))
+	}
+	return id, nil
+}
+
+// CaseByRef loads a case by its reference, outside any transaction.
+func (s *Store) CaseByRef(ctx context.Context, ref string) (*Case, error) {
+	var c Case
+	if err := s.db.GetContext(ctx, &c, `SELECT `+caseColumns+` FROM cases WHERE ref = $1`, ref); err != nil {
+		return nil, fmt.Errorf("store: case %s: %w", ref, notFound(err))
+	}
+	return &c, nil
+}
+
+// Cases lists cases, newest first.
+func (s *Store) Cases(ctx context.Context) ([]Case, error) {
+	var cs []Case
+	if err := s.db.SelectContext(ctx, &cs, `SELECT `+caseColumns+` FROM cases ORDER BY id DESC`); err != nil {
+		return nil, fmt.Errorf("store: cases: %w", err)
+	}
+	return cs, nil
+}
+
+// FlagAckBounced marks that the acknowledgement of a case bounced: the
+// complainant's address is bad and a handler must reach them another way.
+func (tx *Tx) FlagAckBounced(ctx context.Context, caseID int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE cases SET ack_bounced = true, needs_review = true, updated_at = $2 WHERE id = $1`, caseID, now)
+	if err != nil {
+		return fmt.Errorf("store: flag bounce: %w", err)
+	}
+	return nil
+}

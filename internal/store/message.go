@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Message is one incoming mail as stored.
+type Message struct {
+	ID           int64          `db:"id"`
+	CaseID       sql.NullInt64  `db:"case_id"`
+	MessageID    sql.NullString `db:"message_id"`
+	SHA256       string         `db:"sha256"`
+	Raw          []byte         `db:"raw"`
+	Size         int            `db:"size"`
+	Kind         string         `db:"kind"`
+	FromAddress  string         `db:"from_address"`
+	Subject      string         `db:"subject"`
+	InternalDate time.Time      `db:"internal_date"`
+	Mailbox      string         `db:"mailbox"`
+	UIDValidity  sql.NullInt64  `db:"uid_validity"`
+	UID          sql.NullInt64  `db:"uid"`
+	Quarantined  bool           `db:"quarantined"`
+	Reasons      pq.StringArray `db:"reasons"`
+	Warnings     pq.StringArray `db:"warnings"`
+	CreatedAt    time.Time      `db:"created_at"`
+}
+
+// InsertMessage stores m unless the same mail (same Message-ID, or same raw
+// bytes when it has none) is stored already. It returns the row's id and
+// whether this call inserted it.
+func (tx *Tx) InsertMessage(ctx context.Context, m *Message) (id int64, inserted bool, err error) {
+	err = tx.QueryRowxContext(ctx, `
+		INSERT INTO messages (case_id, message_id, sha256, raw, size, kind, from_address, subject,
+			internal_date, mailbox, uid_validity, uid, quarantined, reasons, warnings)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		ON CONFLICT DO NOTHING
+		RETURNING id`,
+		m.CaseID, m.MessageID, m.SHA256, m.Raw, m.Size, m.Kind, m.FromAddress, m.Subject,
+		m.InternalDate, m.Mailbox, m.UIDValidity, m.UID, m.Quarantined, nonNil(m.Reasons), nonNil(m.Warnings),
+	).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("store: insert message: %w", err)
+	}
+	return id, true, nil
+}
+
+// StoredMessage finds the stored twin of a mail by Message-ID, or by raw-bytes
+// hash when messageID is empty. The raw bytes are not loaded.
+func (tx *Tx) StoredMessage(ctx context.Context, messageID, sha string) (*Message, error) {
+	var m Message
+	var err error
+	const cols = `id, case_id, message_id, sha256, size, kind, from_address, subject, internal_date, mailbox, quarantined, reasons, warnings, created_at`
+	if messageID != "" {
+		err = tx.GetContext(ctx, &m, `SELECT `+cols+` FROM messages WHERE message_id = $1`, messageID)
+	} else {
+		err = tx.GetContext(ctx, &m, `SELECT `+cols+` FROM messages WHERE message_id IS NULL AND sha256 = $1`, sha)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: stored message: %w", notFound(err))
+	}
+	return &m, nil
+}
+
+// SetMessageCase links a stored message to its case.
+func (tx *Tx) SetMessageCase(ctx context.Context, messageRow, caseID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET case_id = $2 WHERE id = $1`, messageRow, caseID); err != nil {
+		return fmt.Errorf("store: set message case: %w", err)
+	}
+	return nil
+}
+
+// CaseByMessageIDs returns the case that any of ids (without <>) belongs to,
+// through a mail we stored or one we sent; the most recent match wins.
+func (tx *Tx) CaseByMessageIDs(ctx context.Context, ids []string) (int64, error) {
+	var caseID int64
+	err := tx.GetContext(ctx, &caseID, `
+		SELECT case_id FROM (
+			SELECT case_id, created_at FROM messages WHERE message_id = ANY($1) AND case_id IS NOT NULL
+			UNION ALL
+			SELECT case_id, created_at FROM outbox WHERE message_id = ANY($1) AND case_id IS NOT NULL
+		) m ORDER BY created_at DESC LIMIT 1`, pq.StringArray(ids))
+	if err != nil {
+		return 0, fmt.Errorf("store: case by message ids: %w", notFound(err))
+	}
+	return caseID, nil
+}
+
+// nonNil stores a nil list as an empty array, not NULL.
+func nonNil(a pq.StringArray) pq.StringArray {
+	if a == nil {
+		return pq.StringArray{}
+	}
+	return a
+}

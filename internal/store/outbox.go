@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Outgoing mail statuses.
+const (
+	OutboxQueued = "queued"
+	OutboxSent   = "sent"
+	OutboxFailed = "failed"
+)
+
+// OutboxMail is one mail klachtd sends, fully rendered.
+type OutboxMail struct {
+	ID        int64          `db:"id"`
+	CaseID    sql.NullInt64  `db:"case_id"`
+	Kind      string         `db:"kind"`
+	DedupeKey sql.NullString `db:"dedupe_key"`
+	MessageID string         `db:"message_id"`
+	MailFrom  string         `db:"mail_from"`
+	Rcpt      pq.StringArray `db:"rcpt"`
+	Subject   string         `db:"subject"`
+	Raw       []byte         `db:"raw"`
+	Automatic bool           `db:"automatic"`
+	Status    string         `db:"status"`
+	Attempts  int            `db:"attempts"`
+	LastError string         `db:"last_error"`
+	CreatedAt time.Time      `db:"created_at"`
+	SentAt    sql.NullTime   `db:"sent_at"`
+}
+
+const outboxColumns = `id, case_id, kind, dedupe_key, message_id, mail_from, rcpt, subject, raw,
+	automatic, status, attempts, last_error, created_at, sent_at`
+
+// InsertOutbox queues m unless a mail with the same dedupe key exists; it sets
+// m.ID and reports whether this call inserted it.
+func (tx *Tx) InsertOutbox(ctx context.Context, m *OutboxMail) (bool, error) {
+	err := tx.QueryRowxContext(ctx, `
+		INSERT INTO outbox (case_id, kind, dedupe_key, message_id, mail_from, rcpt, subject, raw, automatic, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (dedupe_key) DO NOTHING
+		RETURNING id`,
+		m.CaseID, m.Kind, m.DedupeKey, m.MessageID, m.MailFrom, m.Rcpt, m.Subject, m.Raw, m.Automatic, m.CreatedAt,
+	).Scan(&m.ID)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: insert outbox: %w", err)
+	}
+	return true, nil
+}
+
+// AutomaticMailsTo counts automatic mails queued for addr since t: the loop guard.
+func (tx *Tx) AutomaticMailsTo(ctx context.Context, addr string, since time.Time) (int, error) {
+	var n int
+	err := tx.GetContext(ctx, &n, `
+		SELECT count(*) FROM outbox WHERE automatic AND rcpt @> ARRAY[lower($1)] AND created_at >= $2`, addr, since)
+	if err != nil {
+		return 0, fmt.Errorf("store: count automatic mails: %w", err)
+	}
+	return n, nil
+}
+
+// OutboxMail loads one outgoing mail.
+func (s *Store) OutboxMail(ctx context.Context, id int64) (*OutboxMail, error) {
+	var m OutboxMail
+	if err := s.db.GetContext(ctx, &m, `SELECT `+outboxColumns+` FROM outbox WHERE id = $1`, id); err != nil {
+		return nil, fmt.Errorf("store: outbox %d: %w", id, notFound(err))
+	}
+	return &m, nil
+}
+
+// OutboxForCase lists a case's outgoing mail in order, without raw bytes.
+func (s *Store) OutboxForCase(ctx context.Context, caseID int64) ([]OutboxMail, error) {
+	var ms []OutboxMail
+	err := s.db.SelectContext(ctx, &ms, `
+		SELECT id, case_id, kind, dedupe_key, message_id, mail_from, rcpt, subject, ''::bytea AS raw,
+			automatic, status, attempts, last_error, created_at, sent_at
+		FROM outbox WHERE case_id = $1 ORDER BY id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox for case: %w", err)
+	}
+	return ms, nil
+}
+
+// MarkSent records a delivered mail.
+func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = '' WHERE id = $1`, id, at)
+	if err != nil {
+		return fmt.Errorf("store: mark sent: %w", err)
+	}
+	return nil
+}
+
+// MarkAttemptFailed records a failed delivery attempt; permanent failures end
+// the mail's life as failed and leave an event on its case, in one transaction.
+func (s *Store) MarkAttemptFailed(ctx context.Context, id int64, at time.Time, cause string, permanent bool) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		status := OutboxQueued
+		if permanent {
+			status = OutboxFailed
+		}
+		var m OutboxMail
+		err := tx.GetContext(ctx, &m, `
+			UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1
+			RETURNING `+outboxColumns, id, cause, status)
+		if err != nil {
+			return fmt.Errorf("store: mark failed: %w", err)
+		}
+		if !permanent || !m.CaseID.Valid {
+			return nil
+		}
+		return tx.AddEvent(ctx, &Event{CaseID: m.CaseID.Int64, At: at, Actor: "klachtd", Kind: "delivery_failed",
+			Outbox: sql.NullInt64{Int64: id, Valid: true},
+			Detail: Detail(map[string]any{"kind": m.Kind, "rcpt": m.Rcpt, "error": cause})})
+	})
+}

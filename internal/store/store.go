@@ -1,0 +1,82 @@
+// Package store keeps everything klachtd knows in PostgreSQL, through sqlx and
+// lib/pq. Nothing lives only in memory or only in the mailbox.
+//
+// Each public method on Store is one transaction. Work that must be atomic
+// across tables (a mail, its case, its events, the mails it causes and the
+// mailbox checkpoint) runs inside InTx, whose callback gets a *Tx with the
+// statement-level methods; the transaction commits only when the callback
+// returns nil. Uniqueness is enforced by the schema (Message-ID, raw-bytes hash,
+// outbox dedupe keys), so two instances racing on the same work end with one row.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// Store is the PostgreSQL database of one klachtd installation.
+type Store struct {
+	db *sqlx.DB
+}
+
+// Open connects and checks that the database answers.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB is the underlying pool, for the job queue that shares it.
+func (s *Store) DB() *sql.DB { return s.db.DB }
+
+// Tx is one open transaction.
+type Tx struct {
+	*sqlx.Tx
+}
+
+// InTx runs fn in one transaction and commits when fn returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// IsUniqueViolation reports whether err is PostgreSQL's duplicate-key error.
+func IsUniqueViolation(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
