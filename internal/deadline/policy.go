@@ -111,8 +111,18 @@ func (p Policy) Validate() error {
 	if p.MaxExtensions > 0 && (p.Extension.Unit != Weeks || p.Extension.N < 1) {
 		errs = append(errs, fmt.Errorf("deadline: policy %s: Extension: must be at least 1 week, got %s", p.Name, p.Extension))
 	}
-	if p.MaxExtensions < 0 || p.RetentionYears < 1 || p.Escalation.BeforeDue < 0 || p.Escalation.NextLevel < 0 {
-		errs = append(errs, fmt.Errorf("deadline: policy %s: negative count or RetentionYears < 1", p.Name))
+	for _, c := range []struct {
+		field    string
+		v, minV int
+	}{
+		{"MaxExtensions", p.MaxExtensions, 0},
+		{"Escalation.BeforeDue", p.Escalation.BeforeDue, 0},
+		{"Escalation.NextLevel", p.Escalation.NextLevel, 0},
+		{"RetentionYears", p.RetentionYears, 1},
+	} {
+		if c.v < c.minV {
+			errs = append(errs, fmt.Errorf("deadline: policy %s: %s: must be at least %d, got %d", p.Name, c.field, c.minV, c.v))
+		}
 	}
 	return errors.Join(errs...)
 }

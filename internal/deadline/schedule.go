@@ -20,7 +20,7 @@ type Schedule struct {
 	// DecisionDue extended MaxExtensions times by the full Extension.
 	ExtendedDue Date `json:"extended_due"`
 	// RefusalNoticeDue is the Awb 9:8 term; nil when the policy has none.
-	RefusalNoticeDue *Date  `json:"refusal_notice_due,omitempty"`
+	RefusalNoticeDue *Date   `json:"refusal_notice_due,omitempty"`
 	Reminders        []Point `json:"reminders"`
 	Escalations      []Point `json:"escalations"`
 }
