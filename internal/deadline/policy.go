@@ -112,7 +112,7 @@ func (p Policy) Validate() error {
 		errs = append(errs, fmt.Errorf("deadline: policy %s: Extension: must be at least 1 week, got %s", p.Name, p.Extension))
 	}
 	for _, c := range []struct {
-		field    string
+		field   string
 		v, minV int
 	}{
 		{"MaxExtensions", p.MaxExtensions, 0},

@@ -105,7 +105,7 @@ func (p Policy) extend(due Date, weeks int) Date {
 // The reasons Extend refuses an extension.
 var (
 	ErrNoExtensionLeft  = errors.New("no extension left")
-	ErrExtensionTooLong = errors.New("extension too long")
+	ErrExtensionLength  = errors.New("extension length not allowed")
 	ErrExtensionTooLate = errors.New("extension after the due date")
 )
 
@@ -121,7 +121,7 @@ func (p Policy) Extend(current Date, weeks, extensionsUsed int, now time.Time) (
 	case extensionsUsed >= p.MaxExtensions:
 		return Date{}, fmt.Errorf("deadline: %w: policy %s allows %d, %d used", ErrNoExtensionLeft, p.Name, p.MaxExtensions, extensionsUsed)
 	case weeks < 1 || weeks > p.Extension.N:
-		return Date{}, fmt.Errorf("deadline: %w: %d weeks asked, policy %s allows 1 to %d", ErrExtensionTooLong, weeks, p.Name, p.Extension.N)
+		return Date{}, fmt.Errorf("deadline: %w: %d weeks asked, policy %s allows 1 to %d", ErrExtensionLength, weeks, p.Name, p.Extension.N)
 	case !now.Before(current.End()):
 		return Date{}, fmt.Errorf("deadline: %w: due %s has passed", ErrExtensionTooLate, current)
 	}
