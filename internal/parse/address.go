@@ -1,0 +1,184 @@
+package parse
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/mail"
+	"strings"
+)
+
+// parseAddressList reads an address header: net/mail first (RFC 5322 with
+// groups, RFC 6854, comments), and when that fails a lenient scan that
+// finds every "name <addr>" or bare addr, so a broken header still yields
+// its mailboxes. Group names and empty groups give no mailboxes.
+func (p *parser) parseAddressList(raw []byte, field string) []Address {
+	s := unfold(raw)
+	if s == "" {
+		return nil
+	}
+	if !isASCII(s) {
+		s = p.decodeHeaderText(s) // raw 8-bit: net/mail wants UTF-8
+	}
+	ap := mail.AddressParser{WordDecoder: &mime.WordDecoder{CharsetReader: charsetReader}}
+	list, err := ap.ParseList(s)
+	if err != nil {
+		if strings.TrimSpace(strings.Trim(s, ":;,")) != "" || !strings.Contains(s, ":") {
+			p.warnOnce(field + " header could not be parsed strictly: read leniently")
+		}
+		return p.lenientAddresses(s)
+	}
+	out := make([]Address, 0, len(list))
+	for _, a := range list {
+		out = append(out, Address{Name: p.cleanName(a.Name), Address: normalizeAddr(a.Address)})
+	}
+	return out
+}
+
+// cleanName decodes encoded words net/mail left alone (inside quotes, or
+// in charsets it does not know) and trims quotes.
+func (p *parser) cleanName(n string) string {
+	n = strings.TrimSpace(n)
+	if strings.Contains(n, "=?") {
+		n, _ = decodeWords(n)
+	}
+	n = strings.TrimSpace(strings.Trim(n, "\"'"))
+	return n
+}
+
+// lenientAddresses splits on commas and semicolons outside quotes and
+// angle brackets; a piece without "@" is taken as the display name of the
+// next piece (as in the broken `Jansen, Jan <jan@example.nl>`).
+func (p *parser) lenientAddresses(s string) []Address {
+	var out []Address
+	pending := ""
+	for _, piece := range splitOutside(s) {
+		piece = strings.TrimSpace(piece)
+		if i := strings.IndexByte(piece, ':'); i >= 0 && !strings.Contains(piece[:i], "@") && !strings.Contains(piece[:i], "<") && !strings.Contains(piece[:i], "\"") {
+			piece = strings.TrimSpace(piece[i+1:]) // group name
+		}
+		if !strings.Contains(piece, "@") {
+			if piece != "" {
+				pending = strings.TrimSpace(pending + " " + piece)
+			}
+			continue
+		}
+		name, addr := splitNameAddr(piece)
+		if name == "" {
+			name = pending
+		} else if pending != "" {
+			name = pending + ", " + name
+		}
+		pending = ""
+		out = append(out, Address{Name: p.cleanName(p.decodeHeaderText(name)), Address: normalizeAddr(addr)})
+	}
+	return out
+}
+
+func splitOutside(s string) []string {
+	var parts []string
+	quote, angle, start := false, 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && quote:
+			i++
+		case c == '"':
+			quote = !quote
+		case c == '<' && !quote:
+			angle++
+		case c == '>' && !quote && angle > 0:
+			angle--
+		case (c == ',' || c == ';') && !quote && angle == 0:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+// splitNameAddr splits `Name <addr>`, `addr (Name)` or a bare `addr`.
+func splitNameAddr(piece string) (string, string) {
+	if lt := strings.LastIndexByte(piece, '<'); lt >= 0 {
+		addr := piece[lt+1:]
+		if gt := strings.IndexByte(addr, '>'); gt >= 0 {
+			addr = addr[:gt]
+		}
+		return strings.TrimSpace(piece[:lt]), strings.TrimSpace(addr)
+	}
+	name := ""
+	if op := strings.IndexByte(piece, '('); op >= 0 {
+		if cp := strings.IndexByte(piece[op:], ')'); cp >= 0 {
+			name = piece[op+1 : op+cp]
+			piece = piece[:op] + piece[op+cp+1:]
+		}
+	}
+	for _, tok := range strings.Fields(piece) {
+		if strings.Contains(tok, "@") {
+			return name, strings.Trim(tok, "<>\"'")
+		}
+	}
+	return name, strings.TrimSpace(piece)
+}
+
+// normalizeAddr strips angle brackets and a mailto: and lower-cases the
+// domain; the local part is kept as written (it may be case-sensitive).
+func normalizeAddr(a string) string {
+	a = strings.TrimSpace(strings.Trim(strings.TrimSpace(a), "<>"))
+	if len(a) > 7 && strings.EqualFold(a[:7], "mailto:") {
+		a = a[7:]
+	}
+	at := strings.LastIndexByte(a, '@')
+	if at < 0 {
+		return a
+	}
+	return a[:at+1] + strings.ToLower(a[at+1:])
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// parseIDs reads Message-ID, In-Reply-To and References: every <id>, and
+// when there are no angle brackets at all, the whitespace-separated tokens
+// that contain "@" (some mailers drop the brackets).
+func parseIDs(raw []byte) []string {
+	s := unfold(raw)
+	var ids []string
+	for {
+		lt := strings.IndexByte(s, '<')
+		if lt < 0 {
+			break
+		}
+		gt := strings.IndexByte(s[lt:], '>')
+		if gt < 0 {
+			break
+		}
+		if id := strings.TrimSpace(s[lt+1 : lt+gt]); id != "" && !strings.ContainsAny(id, " \t") {
+			ids = append(ids, id)
+		}
+		s = s[lt+gt+1:]
+	}
+	if ids != nil {
+		return ids
+	}
+	for _, tok := range strings.Fields(s) {
+		if strings.Contains(tok, "@") && !strings.ContainsAny(tok, "()\"") {
+			ids = append(ids, strings.Trim(tok, ",;"))
+		}
+	}
+	return ids
+}
+
+// charsetReader lets net/mail decode encoded words in every charset we know.
+func charsetReader(label string, r io.Reader) (io.Reader, error) {
+	enc := lookupCharset(label)
+	if enc == nil {
+		return nil, errors.New("unknown charset " + quoteLabel(label))
+	}
+	return enc.NewDecoder().Reader(r), nil
+}
