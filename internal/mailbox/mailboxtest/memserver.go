@@ -79,7 +79,7 @@ func NewMemServer(o MemOptions) (*MemServer, error) {
 	s := &MemServer{User: user, Account: Account{Username: MemUsername, Password: MemPassword, TLS: "none"}}
 	opts := &imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			return idleSession{mem.NewSession().(imapserver.SessionIMAP4rev2)}, nil, nil
 		},
 		Caps:         o.Caps,
 		Logger:       o.Logger,
@@ -140,3 +140,26 @@ func (s *MemServer) Append(mailbox string, raw []byte, date time.Time) (imap.UID
 type literal struct{ *bytes.Reader }
 
 func (l literal) Size() int64 { return l.Reader.Size() }
+
+// idleSession reports mail during IDLE by polling the mailbox every
+// idlePoll. imapmemserver's own IDLE only wakes on a change after IDLE began,
+// so mail that arrived between the client's last command and its IDLE would
+// go unreported until the next change; Dovecot reports it at once.
+type idleSession struct{ imapserver.SessionIMAP4rev2 }
+
+const idlePoll = 20 * time.Millisecond
+
+func (s idleSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	t := time.NewTicker(idlePoll)
+	defer t.Stop()
+	for {
+		if err := s.Poll(w, true); err != nil {
+			return err
+		}
+		select {
+		case <-stop:
+			return nil
+		case <-t.C:
+		}
+	}
+}
