@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/klachtd/klachtd/internal/deadline"
 )
 
 // Config is the whole configuration of one klachtd instance.
@@ -28,6 +30,19 @@ type Config struct {
 	Intake   Intake   `toml:"intake"`
 	Limits   Limits   `toml:"limits"`
 	Log      Log      `toml:"log"`
+	// Policy is the complaint procedure's terms: a preset (awb, wkkgz,
+	// generic) with any number overridden; see internal/deadline.Config.
+	Policy deadline.Config `toml:"policy"`
+	// Calendar is the organisation's working days (reminders, escalations,
+	// acknowledgement terms); see internal/deadline.CalendarConfig.
+	Calendar  deadline.CalendarConfig `toml:"calendar"`
+	Templates Templates               `toml:"templates"`
+}
+
+// Templates lets an operator override the mail templates.
+type Templates struct {
+	// Dir holds files like nl/ack.txt that replace the embedded ones.
+	Dir string `toml:"dir"`
 }
 
 // Database is where everything is kept.
@@ -158,6 +173,7 @@ func (c *Config) setDefaults() {
 	def(&c.Intake.Language, "nl")
 	def(&c.Log.Format, "text")
 	def(&c.Log.Level, "info")
+	def(&c.Policy.Preset, "generic")
 	if c.IMAP.PollInterval.Duration == 0 {
 		c.IMAP.PollInterval.Duration = time.Minute
 	}
@@ -231,6 +247,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		bad("log.format", "must be text or json, not %q", c.Log.Format)
+	}
+	if _, err := deadline.FromConfig(c.Policy); err != nil {
+		errs = append(errs, fmt.Errorf("config: %w", err))
+	}
+	if _, err := deadline.NewCalendar(c.Calendar); err != nil {
+		errs = append(errs, fmt.Errorf("config: %w", err))
 	}
 	return errors.Join(errs...)
 }

@@ -38,6 +38,12 @@ func setValue(f reflect.Value, v string) error {
 		return u.UnmarshalText([]byte(v))
 	}
 	switch f.Kind() {
+	case reflect.Pointer:
+		p := reflect.New(f.Type().Elem())
+		if err := setValue(p.Elem(), v); err != nil {
+			return err
+		}
+		f.Set(p)
 	case reflect.String:
 		f.SetString(v)
 	case reflect.Int, reflect.Int64:

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/klachtd/klachtd/internal/deadline"
 )
 
 // Case statuses (the life cycle is internal/cases' job; the schema checks the values).
@@ -30,8 +32,8 @@ type Case struct {
 	Language           string         `db:"language"`
 	ReceivedAt         time.Time      `db:"received_at"`
 	Policy             string         `db:"policy"`
-	AckDue             time.Time      `db:"ack_due"`
-	DecisionDue        time.Time      `db:"decision_due"`
+	AckDue             deadline.Date  `db:"ack_due"`
+	DecisionDue        deadline.Date  `db:"decision_due"`
 	Extensions         int            `db:"extensions"`
 	NeedsReview        bool           `db:"needs_review"`
 	AckBounced         bool           `db:"ack_bounced"`

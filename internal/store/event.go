@@ -55,3 +55,15 @@ func Detail(v any) json.RawMessage {
 	}
 	return b
 }
+
+// EventsOfMessage returns the events a stored mail caused, in order.
+func (s *Store) EventsOfMessage(ctx context.Context, messageRow int64) ([]Event, error) {
+	var es []Event
+	err := s.db.SelectContext(ctx, &es, `
+		SELECT id, case_id, at, actor, kind, message, outbox, detail
+		FROM case_events WHERE message = $1 ORDER BY id`, messageRow)
+	if err != nil {
+		return nil, fmt.Errorf("store: events of message: %w", err)
+	}
+	return es, nil
+}

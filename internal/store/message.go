@@ -100,3 +100,16 @@ func nonNil(a pq.StringArray) pq.StringArray {
 	}
 	return a
 }
+
+// MessagesAfter lists stored incoming mails with id > after, in order, without raw bytes.
+func (s *Store) MessagesAfter(ctx context.Context, after int64) ([]Message, error) {
+	var ms []Message
+	err := s.db.SelectContext(ctx, &ms, `
+		SELECT id, case_id, message_id, sha256, size, kind, from_address, subject, internal_date, mailbox,
+			quarantined, reasons, warnings, created_at
+		FROM messages WHERE id > $1 ORDER BY id`, after)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages: %w", err)
+	}
+	return ms, nil
+}

@@ -123,3 +123,21 @@ func (s *Store) MarkAttemptFailed(ctx context.Context, id int64, at time.Time, c
 			Detail: Detail(map[string]any{"kind": m.Kind, "rcpt": m.Rcpt, "error": cause})})
 	})
 }
+
+// UntriedOutbox counts queued mails that no delivery attempt has reached yet.
+func (s *Store) UntriedOutbox(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM outbox WHERE status = 'queued' AND attempts = 0`); err != nil {
+		return 0, fmt.Errorf("store: untried outbox: %w", err)
+	}
+	return n, nil
+}
+
+// CaseRef returns the reference of a case id.
+func (s *Store) CaseRef(ctx context.Context, caseID int64) (string, error) {
+	var ref string
+	if err := s.db.GetContext(ctx, &ref, `SELECT ref FROM cases WHERE id = $1`, caseID); err != nil {
+		return "", fmt.Errorf("store: case ref: %w", notFound(err))
+	}
+	return ref, nil
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/store"
 	"github.com/klachtd/klachtd/internal/store/storetest"
 )
@@ -89,7 +90,7 @@ func TestEventsAreAppendOnly(t *testing.T) {
 	var caseID int64
 	err := s.InTx(ctx, func(tx *store.Tx) error {
 		c := &store.Case{Ref: "KL-2026-000001", Status: store.StatusReceived, Policy: "awb", Language: "nl",
-			ReceivedAt: now, AckDue: now, DecisionDue: now, CreatedAt: now}
+			ReceivedAt: now, AckDue: deadline.DateOf(now), DecisionDue: deadline.DateOf(now), CreatedAt: now}
 		if err := tx.InsertCase(ctx, c); err != nil {
 			return err
 		}

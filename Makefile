@@ -1,0 +1,52 @@
+# klachtd — make targets. `make test` is the test command: it installs what a
+# fresh Debian machine lacks (PostgreSQL server binaries, Dovecot) when run as
+# root, then runs every test with the race detector. Tests start their own
+# throwaway PostgreSQL cluster unless KLACHTD_TEST_DATABASE_URL is set.
+
+GO       ?= go
+BIN      := bin/klachtd
+PKGS     := ./...
+FUZZTIME ?= 30s
+
+.PHONY: all build test lint demo bench fuzz deps clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/klachtd
+
+# deps installs the system packages the tests use, only where missing and only
+# as root (apt-get); otherwise it says what is missing and the tests that need
+# it skip (or fail under CI=true).
+deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v dovecot >/dev/null 2>&1 || missing="$$missing dovecot-imapd"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+			(service dovecot stop; service postgresql stop) >/dev/null 2>&1 || true; \
+		else \
+			echo "missing system packages:$$missing (install them, or tests that need them skip)"; \
+		fi; \
+	fi
+
+test: deps
+	$(GO) test -race -count=1 $(PKGS)
+
+lint:
+	$(GO) vet $(PKGS)
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+demo: deps
+	$(GO) run ./cmd/klachtd demo
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS) | $(GO) run ./cmd/benchtable
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./internal/parse
+
+clean:
+	rm -rf bin demo-out

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/klachtd/klachtd/internal/cases"
+	"github.com/klachtd/klachtd/internal/classify"
+	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/mailbox"
+	"github.com/klachtd/klachtd/internal/outbox"
+	"github.com/klachtd/klachtd/internal/parse"
+	"github.com/klachtd/klachtd/internal/store"
+	"github.com/klachtd/klachtd/templates"
+)
+
+// Daemon is klachtd with everything wired: Open builds it from Config, Run
+// works until the context ends, Close releases it. Tests and the demo set the
+// optional fields to run it against in-process servers and a moved clock.
+type Daemon struct {
+	Config *config.Config
+	Logger *slog.Logger
+	// Now is the clock for deadlines and events; default time.Now.
+	Now func() time.Time
+	// Migrate applies pending migrations at Open instead of refusing to start.
+	Migrate bool
+	// IMAPTLS and SMTPTLS replace the TLS settings (tests: a private CA).
+	IMAPTLS, SMTPTLS *tls.Config
+	// QueuePoll is how often the delivery queue looks for work; default 1s.
+	QueuePoll time.Duration
+
+	Store   *store.Store
+	Intake  *cases.Intake
+	Watcher *mailbox.Watcher
+	river   *river.Client[*sql.Tx]
+}
+
+// Open connects to the database, checks the schema and builds every part.
+func (d *Daemon) Open(ctx context.Context) error {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.QueuePoll == 0 {
+		d.QueuePoll = time.Second
+	}
+	c := d.Config
+	policy, err := deadline.FromConfig(c.Policy)
+	if err != nil {
+		return err
+	}
+	cal, err := deadline.NewCalendar(c.Calendar)
+	if err != nil {
+		return err
+	}
+	tpl, err := templates.Load(c.Templates.Dir, deadline.Location())
+	if err != nil {
+		return err
+	}
+	smtp, err := outbox.NewSMTP(outbox.SMTPOptions{
+		Address: c.SMTP.Address, TLS: c.SMTP.TLS, Username: c.SMTP.Username, Password: c.SMTP.Password,
+		HeloName: c.SMTP.HeloName, TLSConfig: d.SMTPTLS,
+	})
+	if err != nil {
+		return err
+	}
+	if d.Store, err = store.Open(ctx, c.Database.URL); err != nil {
+		return err
+	}
+	if err := d.schema(ctx); err != nil {
+		return err
+	}
+	worker := &outbox.Worker{Store: d.Store, Sender: smtp, Now: d.Now, Logger: d.Logger}
+	if d.river, err = outbox.NewRiver(d.Store.DB(), worker, d.QueuePoll, d.Logger); err != nil {
+		return err
+	}
+	from := outbox.Address{Name: c.Intake.Name, Address: c.Intake.Address}
+	queue := outbox.NewQueue(outbox.QueueOptions{From: from, Templates: tpl, River: d.river, Now: d.Now})
+	d.Intake = cases.NewIntake(cases.Options{
+		Store: d.Store, Queue: queue, Policy: policy, Calendar: cal,
+		Classify: classify.Config{IntakeAddresses: []string{c.Intake.Address}, LoopHeader: outbox.LoopHeader},
+		Limits:   parse.Limits{MaxMessageBytes: c.Limits.MaxMessageBytes, MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts},
+		Language: c.Intake.Language, IntakeName: c.Intake.Name, AutoRepliesPerDay: c.Intake.AutoRepliesPerDay,
+		Now: d.Now, Logger: d.Logger,
+	})
+	d.Watcher, err = mailbox.New(mailbox.Options{
+		Address: c.IMAP.Address, TLS: c.IMAP.TLS, TLSConfig: d.IMAPTLS,
+		Username: c.IMAP.Username, Password: c.IMAP.Password,
+		Mailbox: c.IMAP.Mailbox, ProcessedMailbox: c.IMAP.ProcessedMailbox, QuarantineMailbox: c.IMAP.QuarantineMailbox,
+		PollInterval: c.IMAP.PollInterval.Duration, CommandTimeout: c.IMAP.CommandTimeout.Duration,
+		MaxMessageBytes: c.Limits.MaxMessageBytes, Handler: d.Intake, Locker: d.Store, Logger: d.Logger,
+	})
+	return err
+}
+
+func (d *Daemon) schema(ctx context.Context) error {
+	if d.Migrate {
+		return d.Store.Migrate(ctx)
+	}
+	return d.Store.CheckSchema(ctx)
+}
+
+// Run delivers queued mail and watches the mailbox until ctx ends. On a
+// signal the watcher finishes the mail in hand, then the queue drains its
+// running deliveries.
+func (d *Daemon) Run(ctx context.Context) error {
+	if err := d.StartQueue(ctx); err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return d.Watcher.Run(gctx) })
+	err := g.Wait()
+	return errors.Join(err, d.StopQueue())
+}
+
+// StartQueue starts the delivery workers.
+func (d *Daemon) StartQueue(ctx context.Context) error {
+	// River's workers outlive a cancelled ctx until StopQueue so that a
+	// running SMTP transaction is finished, not cut.
+	if err := d.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("outbox: start: %w", err)
+	}
+	return nil
+}
+
+// StopQueue lets running deliveries finish, within 30 seconds.
+func (d *Daemon) StopQueue() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return d.river.Stop(ctx)
+}
+
+// Close releases the database.
+func (d *Daemon) Close() error {
+	if d.Store == nil {
+		return nil
+	}
+	return d.Store.Close()
+}
+
+// RunOnce processes what is in the mailbox, waits until every queued mail
+// had its first delivery attempt, and returns.
+func (d *Daemon) RunOnce(ctx context.Context) error {
+	if err := d.StartQueue(ctx); err != nil {
+		return err
+	}
+	_, err := d.Watcher.Once(ctx)
+	err = errors.Join(err, d.Drain(ctx))
+	return errors.Join(err, d.StopQueue())
+}
+
+// Drain waits until no queued mail is left untried, or ctx ends.
+func (d *Daemon) Drain(ctx context.Context) error {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		n, err := d.Store.UntriedOutbox(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,328 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/lib/pq"
+
+	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/mailbox/mailboxtest"
+	"github.com/klachtd/klachtd/internal/outbox/smtptest"
+	"github.com/klachtd/klachtd/internal/pgtemp"
+	"github.com/klachtd/klachtd/internal/store"
+)
+
+//go:embed demomail/*.eml
+var demoMail embed.FS
+
+const demoIntake = "klachten@gemeente-voorbeeld.nl"
+
+// demo runs the real daemon code between an in-process IMAP server, an
+// in-process SMTP server that writes .eml files, and a throwaway database,
+// on a clock that starts on Monday 2 November 2026.
+type demo struct {
+	out    io.Writer
+	dir    string
+	d      *Daemon
+	imap   *mailboxtest.MemServer
+	clock  time.Time
+	lastID int64
+
+	mu    sync.Mutex
+	files map[string]string // Message-ID → .eml file written
+	seq   int
+}
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("out", "demo-out", "directory for the mails klachtd sends")
+	verbose := fs.Bool("v", false, "show the daemon's log")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if *verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	if err := demoMain(ctx, stdout, *dir, logger); err != nil {
+		fmt.Fprintln(stderr, "klachtd demo:", err)
+		return 1
+	}
+	return 0
+}
+
+func demoMain(ctx context.Context, stdout io.Writer, dir string, logger *slog.Logger) error {
+	dsn, cleanup, err := demoDatabase(ctx, stdout)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	x := &demo{out: stdout, dir: dir, files: map[string]string{},
+		clock: time.Date(2026, 11, 2, 9, 0, 0, 0, deadline.Location())}
+	smtp, err := smtptest.Start()
+	if err != nil {
+		return err
+	}
+	defer smtp.Close()
+	smtp.OnMail = x.writeEML
+	if x.imap, err = mailboxtest.NewMemServer(mailboxtest.MemOptions{}); err != nil {
+		return err
+	}
+	defer x.imap.Close()
+	cfg, err := config.Load("", demoEnv(dsn, x.imap.Addr, x.imap.Username, x.imap.Password, smtp.Addr))
+	if err != nil {
+		return err
+	}
+	x.d = &Daemon{Config: cfg, Logger: logger, Now: x.now, Migrate: true, QueuePoll: 50 * time.Millisecond}
+	defer x.d.Close()
+	if err := x.d.Open(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Intake %s, policy %q, IMAP %s, SMTP %s\n\n", demoIntake, cfg.Policy.Preset, x.imap.Addr, smtp.Addr)
+	return x.story(ctx)
+}
+
+// story is the timeline: three mails arrive on Monday morning, the first
+// complainant follows up on Tuesday.
+func (x *demo) story(ctx context.Context) error {
+	for _, f := range []string{"01-complaint-nl.eml", "02-complaint-en.eml", "03-out-of-office.eml"} {
+		if err := x.deliver(f, nil); err != nil {
+			return err
+		}
+	}
+	if err := x.step(ctx); err != nil {
+		return err
+	}
+	x.clock = time.Date(2026, 11, 3, 7, 5, 0, 0, deadline.Location())
+	first, err := x.d.Store.CaseByRef(ctx, "KL-2026-000001")
+	if err != nil {
+		return err
+	}
+	ack, err := x.ackMessageID(ctx, first.ID)
+	if err != nil {
+		return err
+	}
+	if err := x.deliver("04-followup.eml", map[string]string{"{{ACK_ID}}": ack, "{{SUBJECT}}": first.Subject}); err != nil {
+		return err
+	}
+	if err := x.step(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(x.out, "\nThe mails klachtd sent are in %s/ (open them in any mail client).\n", x.dir)
+	fmt.Fprintf(x.out, "Inbox after the run: %s\n", x.folderSummary())
+	return nil
+}
+
+func (x *demo) now() time.Time { return x.clock }
+
+// deliver puts a seed mail in the IMAP inbox with its Date as delivery time.
+func (x *demo) deliver(name string, vars map[string]string) error {
+	raw, err := demoMail.ReadFile("demomail/" + name)
+	if err != nil {
+		return err
+	}
+	s := string(raw)
+	for k, v := range vars {
+		s = strings.ReplaceAll(s, k, v)
+	}
+	date := x.clock
+	if m := regexp.MustCompile(`(?m)^Date: (.+)\r$`).FindStringSubmatch(s); m != nil {
+		if t, err := time.Parse("Mon, 2 Jan 2006 15:04:05 -0700", m[1]); err == nil {
+			date = t
+		}
+	}
+	_, err = x.imap.Append("INBOX", []byte(s), date)
+	return err
+}
+
+// step runs the daemon over the mailbox once and prints what happened.
+func (x *demo) step(ctx context.Context) error {
+	if err := x.d.RunOnce(ctx); err != nil {
+		return err
+	}
+	msgs, err := x.d.Store.MessagesAfter(ctx, x.lastID)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		x.lastID = m.ID
+		if err := x.printMessage(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *demo) printMessage(ctx context.Context, m store.Message) error {
+	at := m.InternalDate.In(deadline.Location()).Format("Mon 2 Jan 15:04")
+	fmt.Fprintf(x.out, "%s  mail received from %s: %q\n", at, m.FromAddress, m.Subject)
+	pad := strings.Repeat(" ", len(at)+2)
+	if !m.CaseID.Valid {
+		fmt.Fprintf(x.out, "%s→ %s: stored, no case, not answered (%s)\n", pad, m.Kind, strings.Join(m.Reasons, "; "))
+		return nil
+	}
+	evs, err := x.d.Store.EventsOfMessage(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	ref, err := x.d.Store.CaseRef(ctx, m.CaseID.Int64)
+	if err != nil {
+		return err
+	}
+	for _, e := range evs {
+		fmt.Fprintf(x.out, "%s→ %s\n", pad, x.describe(ctx, ref, e))
+	}
+	return nil
+}
+
+func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
+	switch e.Kind {
+	case "opened":
+		c, err := x.d.Store.CaseByRef(ctx, ref)
+		if err != nil {
+			return err.Error()
+		}
+		return fmt.Sprintf("case %s opened (language %s); decision due %s", ref, c.Language, c.DecisionDue)
+	case "ack_queued":
+		m, err := x.d.Store.OutboxMail(ctx, e.Outbox.Int64)
+		if err != nil {
+			return err.Error()
+		}
+		return fmt.Sprintf("acknowledgement %s to %s: %q → %s", m.Status, strings.Join(m.Rcpt, ", "), m.Subject, x.file(m.MessageID))
+	case "followup_received":
+		return fmt.Sprintf("threaded into case %s as a follow-up (no second acknowledgement)", ref)
+	default:
+		return fmt.Sprintf("%s on case %s %s", e.Kind, ref, string(e.Detail))
+	}
+}
+
+func (x *demo) ackMessageID(ctx context.Context, caseID int64) (string, error) {
+	ms, err := x.d.Store.OutboxForCase(ctx, caseID)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range ms {
+		if m.Kind == "ack" {
+			return m.MessageID, nil
+		}
+	}
+	return "", fmt.Errorf("no acknowledgement for case %d", caseID)
+}
+
+var headerRE = regexp.MustCompile(`(?mi)^(Message-Id|Subject): *<?([^>\r\n]*)>?\r?$`)
+
+// writeEML saves a mail the SMTP server received as NN-kind-REF.eml.
+func (x *demo) writeEML(r smtptest.Received) {
+	var id, subject string
+	for _, m := range headerRE.FindAllStringSubmatch(string(r.Data), 2) {
+		if strings.EqualFold(m[1], "Message-Id") {
+			id = m[2]
+		} else {
+			subject = m[2]
+		}
+	}
+	kind := "mail"
+	if parts := strings.Split(id, "."); len(parts) > 2 && parts[0] == "klachtd" {
+		kind = parts[1]
+	}
+	ref := regexp.MustCompile(`KL-\d{4}-\d{6}`).FindString(subject)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.seq++
+	name := filepath.Join(x.dir, fmt.Sprintf("%02d-%s-%s.eml", x.seq, kind, ref))
+	if err := os.WriteFile(name, r.Data, 0o644); err == nil {
+		x.files[id] = name
+	}
+}
+
+func (x *demo) file(messageID string) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if f, ok := x.files[messageID]; ok {
+		return f
+	}
+	return "(not delivered)"
+}
+
+func (x *demo) folderSummary() string {
+	var parts []string
+	for _, mb := range []string{"INBOX", "Processed", "Quarantine"} {
+		ms, err := x.imap.List(mb)
+		if err != nil {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %d", mb, len(ms)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func demoEnv(dsn, imapAddr, user, pass, smtpAddr string) func(string) string {
+	env := map[string]string{
+		"KLACHTD_DATABASE_URL":   dsn,
+		"KLACHTD_IMAP_ADDRESS":   imapAddr,
+		"KLACHTD_IMAP_TLS":       "none",
+		"KLACHTD_IMAP_USERNAME":  user,
+		"KLACHTD_IMAP_PASSWORD":  pass,
+		"KLACHTD_SMTP_ADDRESS":   smtpAddr,
+		"KLACHTD_SMTP_TLS":       "none",
+		"KLACHTD_INTAKE_ADDRESS": demoIntake,
+		"KLACHTD_INTAKE_NAME":    "Klachtenmeldpunt Gemeente Voorbeeld",
+		"KLACHTD_POLICY_PRESET":  "awb",
+	}
+	return func(k string) string { return env[k] }
+}
+
+// demoDatabase gives the demo a fresh database: a new one on the server of
+// KLACHTD_DATABASE_URL (dropped afterwards), or a throwaway cluster.
+func demoDatabase(ctx context.Context, stdout io.Writer) (dsn string, cleanup func(), err error) {
+	if server := os.Getenv("KLACHTD_DATABASE_URL"); server != "" {
+		name := fmt.Sprintf("klachtd_demo_%d", os.Getpid())
+		if err := execSQL(ctx, server, "CREATE DATABASE "+name); err != nil {
+			return "", nil, fmt.Errorf("creating a demo database on KLACHTD_DATABASE_URL: %w", err)
+		}
+		fmt.Fprintf(stdout, "Database: %s on the server of KLACHTD_DATABASE_URL (dropped afterwards)\n", name)
+		u, err := url.Parse(server)
+		if err != nil {
+			return "", nil, err
+		}
+		u.Path = "/" + name
+		return u.String(), func() { execSQL(context.Background(), server, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") }, nil
+	}
+	c, err := pgtemp.Start(ctx)
+	if err != nil {
+		return "", nil, fmt.Errorf("%w (or set KLACHTD_DATABASE_URL)", err)
+	}
+	fmt.Fprintln(stdout, "Database: a throwaway PostgreSQL cluster (removed afterwards)")
+	return c.DSN, func() { c.Stop() }, nil
+}
+
+func execSQL(ctx context.Context, dsn, stmt string) error {
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, stmt)
+	return err
+}

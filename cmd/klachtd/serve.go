@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/klachtd/klachtd/internal/config"
+)
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "config file (TOML); without it, environment only")
+	migrate := fs.Bool("migrate", false, "apply pending database migrations first")
+	once := fs.Bool("once", false, "process what is in the mailbox, deliver the queued mail, and exit")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := config.Load(*path, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	log := newLogger(cfg.Log, stderr)
+	d := &Daemon{Config: cfg, Logger: log, Migrate: *migrate}
+	defer d.Close()
+	if err := d.Open(ctx); err != nil {
+		log.Error("start_failed", slog.Any("error", err))
+		return 1
+	}
+	log.Info("started", slog.String("mailbox", cfg.IMAP.Mailbox), slog.String("imap", cfg.IMAP.Address),
+		slog.String("smtp", cfg.SMTP.Address), slog.String("policy", cfg.Policy.Preset))
+	if *once {
+		err = d.RunOnce(ctx)
+	} else {
+		err = d.Run(ctx)
+	}
+	if err != nil {
+		log.Error("stopped", slog.Any("error", err))
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

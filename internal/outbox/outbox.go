@@ -1,0 +1,96 @@
+// Package outbox sends klachtd's mail, transactionally.
+//
+// A mail to send is rendered in full (headers, text and HTML, attachments, our
+// own Message-ID) and written as a row of the outbox table, together with a
+// River job that will deliver it, in the caller's transaction — the same one
+// that stores the state change that causes the mail. If that transaction rolls
+// back, neither the mail nor the job exists; SMTP is never spoken inside it.
+//
+// Delivery: the River worker loads the row and sends exactly the stored bytes
+// over SMTP with go-mail. A temporary failure (SMTP 4xx, network, timeout) is
+// retried with exponential backoff, 30 s doubling to at most an hour, for about
+// five days; a permanent one (5xx), or running out of attempts, marks the row
+// failed and records a delivery_failed event on its case. A mail can be sent
+// twice only when the process dies between the SMTP server's "250 OK" and the
+// row being marked sent; it then carries the same Message-ID, so mail clients
+// show it once. A dedupe key (ack:<case>) makes "at most one" a constraint.
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/klachtd/klachtd/internal/store"
+	"github.com/klachtd/klachtd/templates"
+)
+
+// DeliverArgs is the River job that delivers one outbox row.
+type DeliverArgs struct {
+	OutboxID int64 `json:"outbox_id"`
+}
+
+// Kind names the job in River's table.
+func (DeliverArgs) Kind() string { return "klachtd_deliver" }
+
+// InsertOpts gives delivery jobs their attempt budget.
+func (DeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: maxAttempts}
+}
+
+// maxAttempts with backoff 30 s·2ⁿ capped at 1 h gives about five days.
+const maxAttempts = 125
+
+// Queue puts mails in the outbox.
+type Queue struct {
+	composer composer
+	river    *river.Client[*sql.Tx]
+	now      func() time.Time
+}
+
+// QueueOptions wires a Queue.
+type QueueOptions struct {
+	From      Address // the intake address and the organisation's name
+	Templates *templates.Set
+	River     *river.Client[*sql.Tx] // may be an insert-only client
+	Now       func() time.Time
+}
+
+// NewQueue returns a Queue.
+func NewQueue(o QueueOptions) *Queue {
+	return &Queue{composer: composer{from: o.From, templates: o.Templates}, river: o.River, now: o.Now}
+}
+
+// Enqueued is what Enqueue stored.
+type Enqueued struct {
+	ID        int64
+	MessageID string
+	Inserted  bool // false: a mail with the same dedupe key was queued before
+}
+
+// Enqueue renders m and queues it in tx. With a dedupe key that was used
+// before, nothing is queued and Inserted is false.
+func (q *Queue) Enqueue(ctx context.Context, tx *store.Tx, m Mail) (Enqueued, error) {
+	now := q.now()
+	c, err := q.composer.compose(m, now)
+	if err != nil {
+		return Enqueued{}, err
+	}
+	row := &store.OutboxMail{
+		Kind: m.Kind, MessageID: c.messageID, MailFrom: q.composer.from.Address, Rcpt: c.rcpt,
+		Subject: c.subject, Raw: c.raw, Automatic: m.Auto != "", CreatedAt: now,
+	}
+	row.CaseID = sql.NullInt64{Int64: m.CaseID, Valid: m.CaseID != 0}
+	row.DedupeKey = sql.NullString{String: m.DedupeKey, Valid: m.DedupeKey != ""}
+	inserted, err := tx.InsertOutbox(ctx, row)
+	if err != nil || !inserted {
+		return Enqueued{Inserted: false}, err
+	}
+	if _, err := q.river.InsertTx(ctx, tx.Tx.Tx, DeliverArgs{OutboxID: row.ID}, nil); err != nil {
+		return Enqueued{}, fmt.Errorf("outbox: queue delivery: %w", err)
+	}
+	return Enqueued{ID: row.ID, MessageID: c.messageID, Inserted: true}, nil
+}

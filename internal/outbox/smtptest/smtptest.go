@@ -1,0 +1,133 @@
+// Package smtptest runs an in-process SMTP server (github.com/emersion/go-smtp)
+// on 127.0.0.1 that records every mail it accepts. Tests use it to see exactly
+// what klachtd sent; the demo uses it to write the mails to .eml files.
+package smtptest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// Received is one accepted mail.
+type Received struct {
+	From string
+	Rcpt []string
+	Data []byte
+}
+
+// Server is a recording SMTP server without TLS or authentication.
+type Server struct {
+	Addr string
+	// Reject, when set, is asked for each RCPT; a non-nil *smtp.SMTPError is
+	// returned to the client (use 4xx or 5xx codes to test retries).
+	Reject func(rcpt string) *smtp.SMTPError
+	// OnMail, when set, is called for each accepted mail (after it is recorded).
+	OnMail func(Received)
+
+	srv    *smtp.Server
+	mu     sync.Mutex
+	mails  []Received
+	notify chan struct{}
+}
+
+// Start listens on 127.0.0.1:0 and serves until Close.
+func Start() (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Addr: ln.Addr().String(), notify: make(chan struct{}, 1)}
+	s.srv = smtp.NewServer(s)
+	s.srv.Domain = "localhost"
+	s.srv.AllowInsecureAuth = true
+	s.srv.MaxMessageBytes = 64 << 20
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// Mails returns a copy of what was received so far.
+func (s *Server) Mails() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.mails...)
+}
+
+// WaitFor blocks until at least n mails were received or ctx ends.
+func (s *Server) WaitFor(ctx context.Context, n int) ([]Received, error) {
+	for {
+		if m := s.Mails(); len(m) >= n {
+			return m, nil
+		}
+		select {
+		case <-s.notify:
+		case <-ctx.Done():
+			return s.Mails(), ctx.Err()
+		}
+	}
+}
+
+// NewSession implements smtp.Backend.
+func (s *Server) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }
+
+type session struct {
+	srv  *Server
+	from string
+	rcpt []string
+}
+
+func (x *session) Reset()        { x.from, x.rcpt = "", nil }
+func (x *session) Logout() error { return nil }
+
+// AuthMechanisms accepts PLAIN with any credentials, so clients that
+// authenticate can be tested too.
+func (x *session) AuthMechanisms() []string { return []string{"PLAIN"} }
+
+func (x *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, username, password string) error { return nil }), nil
+}
+
+func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	x.from = from
+	return nil
+}
+
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if x.srv.Reject != nil {
+		if e := x.srv.Reject(to); e != nil {
+			return e
+		}
+	}
+	x.rcpt = append(x.rcpt, to)
+	return nil
+}
+
+func (x *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if len(x.rcpt) == 0 {
+		return errors.New("no recipients")
+	}
+	m := Received{From: x.from, Rcpt: x.rcpt, Data: b}
+	x.srv.mu.Lock()
+	x.srv.mails = append(x.srv.mails, m)
+	x.srv.mu.Unlock()
+	select {
+	case x.srv.notify <- struct{}{}:
+	default:
+	}
+	if x.srv.OnMail != nil {
+		x.srv.OnMail(m)
+	}
+	return nil
+}
