@@ -1,0 +1,282 @@
+package mailboxtest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"text/template"
+	"time"
+)
+
+// Credentials of the one user on a Dovecot.
+const (
+	DovecotUsername = "klachten"
+	DovecotPassword = "test-password"
+)
+
+// Dovecot is a private Dovecot (dovecot-imapd) on 127.0.0.1 with its own
+// configuration, one user and maildirs, all in a temporary directory. It
+// needs the Debian package dovecot-imapd. As root, mail processes run as
+// nobody; otherwise as the current user.
+type Dovecot struct {
+	Account
+	Dir  string // configuration, maildirs, log
+	conf string
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the dovecot master exits
+	err  error         // its exit error, set before done is closed
+}
+
+// StartDovecot starts a Dovecot that stops when the test ends. It skips the
+// test when Dovecot is not installed, except under CI=true, where a missing
+// Dovecot fails it.
+func StartDovecot(t testing.TB) *Dovecot {
+	t.Helper()
+	bin, err := findBinary("dovecot", "/usr/sbin/dovecot")
+	if err != nil {
+		msg := "dovecot is not installed (apt-get install -y --no-install-recommends dovecot-imapd)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg + "; CI=true requires it")
+		}
+		t.Skip(msg)
+	}
+	d, err := startDovecot(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := d.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return d
+}
+
+func findBinary(name string, fallbacks ...string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	for _, p := range fallbacks {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("mailboxtest: %s not found", name)
+}
+
+func startDovecot(bin string) (*Dovecot, error) {
+	// Not t.TempDir: it is 0700 and the mail processes do not run as root.
+	// Short, for the unix sockets in base_dir.
+	dir, err := os.MkdirTemp("", "kd-dovecot-")
+	if err != nil {
+		return nil, fmt.Errorf("mailboxtest: %w", err)
+	}
+	d := &Dovecot{Dir: dir, conf: filepath.Join(dir, "dovecot.conf"),
+		Account: Account{Username: DovecotUsername, Password: DovecotPassword, TLS: "none"}}
+	var lastErr error
+	for range 3 { // the free port we picked may be taken before dovecot binds it
+		if lastErr = d.start(bin); lastErr == nil {
+			return d, nil
+		}
+	}
+	os.RemoveAll(dir)
+	return nil, lastErr
+}
+
+// dovecotConf is a minimal Dovecot 2.3 configuration.
+var dovecotConf = template.Must(template.New("conf").Parse(`
+base_dir = {{.Dir}}/run
+state_dir = {{.Dir}}/state
+instance_name = {{.Instance}}
+listen = 127.0.0.1
+protocols = imap
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+log_path = {{.Dir}}/dovecot.log
+postmaster_address = postmaster@localhost
+mail_location = maildir:{{.Dir}}/mail/%u
+{{- if not .Root}}
+default_internal_user = {{.User}}
+default_internal_group = {{.Group}}
+default_login_user = {{.User}}
+{{- end}}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {{.Dir}}/passwd
+}
+userdb {
+  driver = static
+  args = uid={{.UID}} gid={{.GID}} home={{.Dir}}/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = {{.Port}}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+{{- if not .Root}}
+  chroot =
+{{- end}}
+}
+{{- if not .Root}}
+service anvil {
+  chroot =
+}
+{{- end}}
+`))
+
+func (d *Dovecot) start(bin string) error {
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	if err := d.writeConfig(port); err != nil {
+		return err
+	}
+	d.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	d.cmd = exec.Command(bin, "-F", "-c", d.conf)
+	var out bytes.Buffer
+	d.cmd.Stdout, d.cmd.Stderr = &out, &out
+	if err := d.cmd.Start(); err != nil {
+		return fmt.Errorf("mailboxtest: start dovecot: %w", err)
+	}
+	d.done = make(chan struct{})
+	go func() { d.err = d.cmd.Wait(); close(d.done) }()
+	if err := d.waitReady(10 * time.Second); err != nil {
+		d.stop()
+		log, _ := os.ReadFile(filepath.Join(d.Dir, "dovecot.log"))
+		return fmt.Errorf("mailboxtest: dovecot not ready: %w\n%s%s", err, out.Bytes(), log)
+	}
+	return nil
+}
+
+type confData struct {
+	Dir, Instance, User, Group string
+	UID, GID, Port             int
+	Root                       bool
+}
+
+func (d *Dovecot) writeConfig(port int) error {
+	c := confData{Dir: d.Dir, Instance: "klachtd-" + filepath.Base(d.Dir), Port: port,
+		Root: os.Geteuid() == 0, UID: os.Getuid(), GID: os.Getgid()}
+	if c.Root {
+		nobody, err := user.Lookup("nobody")
+		if err != nil {
+			return fmt.Errorf("mailboxtest: %w", err)
+		}
+		c.UID, _ = strconv.Atoi(nobody.Uid)
+		c.GID, _ = strconv.Atoi(nobody.Gid)
+	} else {
+		u, err := user.Current()
+		if err != nil {
+			return fmt.Errorf("mailboxtest: %w", err)
+		}
+		g, err := user.LookupGroupId(u.Gid)
+		if err != nil {
+			return fmt.Errorf("mailboxtest: %w", err)
+		}
+		c.User, c.Group = u.Username, g.Name
+	}
+	var conf bytes.Buffer
+	if err := dovecotConf.Execute(&conf, c); err != nil {
+		return fmt.Errorf("mailboxtest: dovecot config: %w", err)
+	}
+	mail := filepath.Join(d.Dir, "mail")
+	err := errors.Join(
+		os.Chmod(d.Dir, 0o755),
+		os.MkdirAll(mail, 0o755),
+		os.Chown(mail, c.UID, c.GID),
+		os.WriteFile(d.conf, conf.Bytes(), 0o644),
+		os.WriteFile(filepath.Join(d.Dir, "passwd"), []byte(d.Username+":{PLAIN}"+d.Password+"::::::\n"), 0o644),
+	)
+	if err != nil {
+		return fmt.Errorf("mailboxtest: dovecot files: %w", err)
+	}
+	return nil
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("mailboxtest: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// waitReady polls until the greeting arrives, the master exits or the
+// limit passes (Dovecot is usually ready in ~0.15s).
+func (d *Dovecot) waitReady(limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		c, err := net.DialTimeout("tcp", d.Addr, time.Second)
+		if err == nil {
+			c.SetDeadline(time.Now().Add(time.Second))
+			line, rerr := bufio.NewReader(c).ReadString('\n')
+			c.Close()
+			if rerr == nil && strings.HasPrefix(line, "* OK") {
+				return nil
+			}
+			err = fmt.Errorf("greeting %q: %v", line, rerr)
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-d.done:
+			return fmt.Errorf("dovecot exited: %v", d.err)
+		case <-tick.C:
+		}
+	}
+}
+
+func (d *Dovecot) stop() {
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-d.done:
+	case <-time.After(10 * time.Second):
+		d.cmd.Process.Kill()
+		<-d.done
+	}
+}
+
+// Close stops Dovecot and removes its directory.
+func (d *Dovecot) Close() error {
+	d.stop()
+	return os.RemoveAll(d.Dir)
+}
+
+// Deliver hands raw to dovecot-lda as the MTA would: into INBOX, with
+// INTERNALDATE set to now.
+func (d *Dovecot) Deliver(raw []byte) error {
+	lda, err := findBinary("dovecot-lda", "/usr/lib/dovecot/dovecot-lda", "/usr/libexec/dovecot/dovecot-lda")
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(lda, "-c", d.conf, "-d", d.Username, "-f", "sender@example.nl")
+	cmd.Stdin = bytes.NewReader(raw)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("mailboxtest: dovecot-lda: %w: %s", err, out)
+	}
+	return nil
+}
+
+// Append puts raw into mailbox over IMAP with the given INTERNALDATE.
+func (d *Dovecot) Append(mailbox string, raw []byte, date time.Time) error {
+	return d.AppendIMAP(mailbox, raw, date)
+}
