@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/klachtd/klachtd/internal/mailbox"
 	"github.com/klachtd/klachtd/internal/mailbox/mailboxtest"
@@ -59,4 +60,30 @@ func TestDovecot(t *testing.T) {
 	if msgs, _ := dc.List("INBOX"); len(msgs) != 0 {
 		t.Errorf("INBOX still holds %d mails", len(msgs))
 	}
+}
+
+// TestDovecotIdle: Dovecot's IDLE wakes the watcher on delivery (about half
+// a second), long before the poll interval.
+func TestDovecotIdle(t *testing.T) {
+	dc := mailboxtest.StartDovecot(t)
+	st := newStore()
+	w, err := mailbox.New(mailbox.Options{Address: dc.Addr, TLS: dc.TLS, Username: dc.Username,
+		Password: dc.Password, Handler: st, Logger: testLogger(t), PollInterval: time.Hour})
+	mustNoErr(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	for i := 1; i <= 2; i++ {
+		mustNoErr(t, dc.Deliver(rawMail(i, "")))
+		select {
+		case m := <-st.calls:
+			if m.UID != uint32(i) {
+				t.Errorf("handled uid %d, want %d", m.UID, i)
+			}
+		case <-time.After(guard):
+			t.Fatalf("mail %d not handled: IDLE did not wake the watcher", i)
+		}
+	}
+	cancel()
+	mustNoErr(t, <-done)
 }

@@ -1,0 +1,62 @@
+// Package mailbox is the IMAP side of intake: it watches one mailbox, hands
+// every mail to a Handler (the store), and moves the mail out of the mailbox
+// once the Handler's transaction has committed.
+//
+// # Promises
+//
+// No mail is lost. A mail leaves the watched mailbox only after Handle (or
+// Quarantine) has returned nil, that is after its transaction committed. It
+// is fetched with BODY.PEEK, so \Seen is not set by us. Every mail in the
+// mailbox is handed over in UID order on every pass, including mails at or
+// below the checkpoint's LastUID: those are mails committed by an earlier run
+// that stopped or crashed before the move; the Handler deduplicates them and
+// answers their stored disposition, and they are moved then. When the
+// mailbox's UIDVALIDITY differs from the checkpoint's, the checkpoint is
+// ignored (everything is new again; dedupe keeps that harmless).
+//
+// A mail is moved with UID MOVE when the server has MOVE. Otherwise it is
+// UID COPY, then, only when the copy succeeded, STORE +FLAGS \Deleted, then
+// UID EXPUNGE of that one UID (UIDPLUS). A server with neither gets a plain
+// EXPUNGE at the end of a pass, skipped while an unhandled mail carries
+// \Deleted. A mail at or below LastUID that carries \Deleted on a server
+// without MOVE is our own interrupted copy: it is only expunged, not copied
+// twice. (imapclient's Move fallback pipelines COPY, STORE and EXPUNGE, so a
+// failed COPY would still expunge: it is not used.)
+//
+// Mails bigger than Options.MaxMessageBytes (by RFC822.SIZE) are fetched
+// only up to that many bytes and handed over with Mail.Truncated set; the
+// Handler is expected to store them and answer Quarantine.
+//
+// One instance watches a mailbox at a time when a Locker is given: Run waits
+// (PollInterval) while another instance holds the lock, Once returns
+// ErrLocked. The lock is taken per connection and given back on reconnect.
+//
+// # Failure rules
+//
+//   - A connection, TLS, login or server error ends the connection; Run
+//     reconnects after a backoff of 1s doubling up to 2m, with jitter. The
+//     backoff starts again at 1s once a connection got as far as waiting for
+//     new mail.
+//   - A hung connection is found by Options.CommandTimeout: dialling, the TLS
+//     handshake, the greeting and every command must see a byte from the
+//     server within it, or the connection is dropped. A dead connection in
+//     IDLE is found when the IDLE ends, after PollInterval (at most 25m).
+//   - When Handle returns an error or panics, the pass stops at that mail:
+//     it and the mails after it stay in the mailbox and are tried again
+//     after the backoff, so that the checkpoint never skips a mail. After
+//     Options.MaxAttempts failures in a row for the same mail (counted in
+//     memory, so per process), Handle is tried once more and, if it fails
+//     again, Handler.Quarantine stores the mail raw and it is moved to the
+//     quarantine folder; the queue goes on. If Quarantine fails too, the
+//     mail stays and is retried.
+//   - When ctx ends, a Handle in progress completes (it gets a context
+//     without cancel); the move after it may be left undone and happens on
+//     the next run. Run then returns nil.
+//
+// # Waiting for mail
+//
+// After a pass the Watcher waits in IDLE when the server has it, else it
+// sleeps PollInterval. An EXISTS response (in IDLE or with any command)
+// starts a new pass; IDLE is also ended after PollInterval (at most 25
+// minutes, RFC 2177) for a safety-net pass. Trigger starts a pass at once.
+package mailbox
