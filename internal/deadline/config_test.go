@@ -218,3 +218,28 @@ closed = [2026-12-24, "2026-12-31"]
 		}
 	}
 }
+
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edit  func(*Policy)
+		field string
+	}{
+		{"bad unit", func(p *Policy) { p.Decision.Unit = "months" }, "Decision"},
+		{"zero decision", func(p *Policy) { p.Decision.N = 0 }, "Decision"},
+		{"negative ack", func(p *Policy) { p.AckDue.N = -1 }, "AckDue"},
+		{"extension in days", func(p *Policy) { p.Extension = Term{28, CalendarDays} }, "Extension"},
+		{"refusal zero", func(p *Policy) { p.RefusalNotice = &Term{0, Weeks} }, "RefusalNotice"},
+		{"committee unit", func(p *Policy) { p.DecisionCommittee = &Term{10, "fortnights"} }, "DecisionCommittee"},
+		{"retention", func(p *Policy) { p.RetentionYears = 0 }, "RetentionYears"},
+		{"escalation", func(p *Policy) { p.Escalation.NextLevel = -1 }, "Escalation.NextLevel"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := mustPreset(t, PresetAwb)
+			tc.edit(&p)
+			if err := p.Validate(); err == nil || !strings.Contains(err.Error(), tc.field) {
+				t.Errorf("Validate = %v, want an error naming %s", err, tc.field)
+			}
+		})
+	}
+}
