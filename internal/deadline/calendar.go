@@ -36,7 +36,7 @@ func Legal() *Calendar {
 }
 
 // CalendarConfig is an organisation's working calendar, the [calendar]
-// table of the config file. The zero value is a usual Dutch office:
+// table of the config file. Example (the first two keys show the defaults):
 //
 //	[calendar]
 //	good_friday_off = false        # true: closed on Goede Vrijdag
