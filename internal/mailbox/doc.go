@@ -43,12 +43,13 @@
 //     IDLE is found when the IDLE ends, after PollInterval (at most 25m).
 //   - When Handle returns an error or panics, the pass stops at that mail:
 //     it and the mails after it stay in the mailbox and are tried again
-//     after the backoff, so that the checkpoint never skips a mail. After
-//     Options.MaxAttempts failures in a row for the same mail (counted in
-//     memory, so per process), Handle is tried once more and, if it fails
-//     again, Handler.Quarantine stores the mail raw and it is moved to the
-//     quarantine folder; the queue goes on. If Quarantine fails too, the
-//     mail stays and is retried.
+//     after the backoff, so that the checkpoint never skips a mail. Every
+//     attempt calls Handle first. When it fails for the MaxAttempts-th time
+//     in a row for the same mail (counted in memory, so per process),
+//     Handler.Quarantine is called at once to store the mail raw, and the
+//     mail is moved to the quarantine folder: one poisonous mail does not
+//     hold up the queue. If Quarantine fails too (the database is down), the
+//     mail stays and the next attempt starts with Handle again.
 //   - When ctx ends, a Handle in progress completes (it gets a context
 //     without cancel); the move after it may be left undone and happens on
 //     the next run. Run then returns nil.

@@ -87,3 +87,21 @@ func TestDovecotIdle(t *testing.T) {
 	cancel()
 	mustNoErr(t, <-done)
 }
+
+func TestDovecotTLS(t *testing.T) {
+	dc := mailboxtest.StartDovecot(t)
+	for _, a := range []mailboxtest.Account{dc.ImplicitTLS(), dc.StartTLS()} {
+		t.Run(a.TLS, func(t *testing.T) {
+			st := newStore()
+			w, err := mailbox.New(mailbox.Options{Address: a.Addr, TLS: a.TLS, TLSConfig: a.ClientTLS,
+				Username: a.Username, Password: a.Password, Handler: st, Logger: testLogger(t)})
+			mustNoErr(t, err)
+			mustNoErr(t, dc.Deliver(rawMail(1, "X-Via: "+a.TLS+"\r\n")))
+			n, err := w.Once(context.Background())
+			mustNoErr(t, err)
+			if n != 1 {
+				t.Errorf("Once handled %d, want 1", n)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 )
 
 // session is a connection with the watched mailbox selected.
@@ -150,10 +151,7 @@ func (s *session) wait(ctx context.Context) error {
 		}
 		return nil
 	}
-	var idle interface {
-		Close() error
-		Wait() error
-	}
+	var idle *imapclient.IdleCommand
 	err := s.do(func() (err error) {
 		idle, err = s.c.Idle()
 		return err

@@ -3,6 +3,9 @@ package mailboxtest
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -29,12 +32,13 @@ const (
 // needs the Debian package dovecot-imapd. As root, mail processes run as
 // nobody; otherwise as the current user.
 type Dovecot struct {
-	Account
-	Dir  string // configuration, maildirs, log
-	conf string
-	cmd  *exec.Cmd
-	done chan struct{} // closed when the dovecot master exits
-	err  error         // its exit error, set before done is closed
+	Account        // plain IMAP (STARTTLS offered) on 127.0.0.1
+	TLSAddr string // implicit TLS (IMAPS) on 127.0.0.1: see ImplicitTLS
+	Dir     string // configuration, maildirs, log
+	conf    string
+	cmd     *exec.Cmd
+	done    chan struct{} // closed when the dovecot master exits
+	err     error         // its exit error, set before done is closed
 }
 
 // StartDovecot starts a Dovecot that stops when the test ends. It skips the
@@ -100,7 +104,9 @@ state_dir = {{.Dir}}/state
 instance_name = {{.Instance}}
 listen = 127.0.0.1
 protocols = imap
-ssl = no
+ssl = yes
+ssl_cert = <{{.Dir}}/cert.pem
+ssl_key = <{{.Dir}}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 log_path = {{.Dir}}/dovecot.log
@@ -125,7 +131,8 @@ service imap-login {
     port = {{.Port}}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = {{.TLSPort}}
   }
 {{- if not .Root}}
   chroot =
@@ -143,10 +150,15 @@ func (d *Dovecot) start(bin string) error {
 	if err != nil {
 		return err
 	}
-	if err := d.writeConfig(port); err != nil {
+	tlsPort, err := freePort()
+	if err != nil {
+		return err
+	}
+	if err := d.writeConfig(port, tlsPort); err != nil {
 		return err
 	}
 	d.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	d.TLSAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(tlsPort))
 	d.cmd = exec.Command(bin, "-F", "-c", d.conf)
 	var out bytes.Buffer
 	d.cmd.Stdout, d.cmd.Stderr = &out, &out
@@ -165,12 +177,12 @@ func (d *Dovecot) start(bin string) error {
 
 type confData struct {
 	Dir, Instance, User, Group string
-	UID, GID, Port             int
+	UID, GID, Port, TLSPort    int
 	Root                       bool
 }
 
-func (d *Dovecot) writeConfig(port int) error {
-	c := confData{Dir: d.Dir, Instance: "klachtd-" + filepath.Base(d.Dir), Port: port,
+func (d *Dovecot) writeConfig(port, tlsPort int) error {
+	c := confData{Dir: d.Dir, Instance: "klachtd-" + filepath.Base(d.Dir), Port: port, TLSPort: tlsPort,
 		Root: os.Geteuid() == 0, UID: os.Getuid(), GID: os.Getgid()}
 	if c.Root {
 		nobody, err := user.Lookup("nobody")
@@ -194,8 +206,14 @@ func (d *Dovecot) writeConfig(port int) error {
 	if err := dovecotConf.Execute(&conf, c); err != nil {
 		return fmt.Errorf("mailboxtest: dovecot config: %w", err)
 	}
+	cert, key, err := d.certificate()
+	if err != nil {
+		return err
+	}
 	mail := filepath.Join(d.Dir, "mail")
-	err := errors.Join(
+	err = errors.Join(
+		os.WriteFile(filepath.Join(d.Dir, "cert.pem"), cert, 0o644),
+		os.WriteFile(filepath.Join(d.Dir, "key.pem"), key, 0o600),
 		os.Chmod(d.Dir, 0o755),
 		os.MkdirAll(mail, 0o755),
 		os.Chown(mail, c.UID, c.GID),
@@ -206,6 +224,37 @@ func (d *Dovecot) writeConfig(port int) error {
 		return fmt.Errorf("mailboxtest: dovecot files: %w", err)
 	}
 	return nil
+}
+
+// certificate makes a self-signed certificate for 127.0.0.1 and sets
+// ClientTLS to trust it.
+func (d *Dovecot) certificate() (certPEM, keyPEM []byte, err error) {
+	cert, pool, err := SelfSigned("127.0.0.1", "localhost")
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mailboxtest: %w", err)
+	}
+	d.ClientTLS = &tls.Config{RootCAs: pool}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key}), nil
+}
+
+// ImplicitTLS is the account over IMAPS (TLS "implicit"), trusting the
+// test certificate.
+func (d *Dovecot) ImplicitTLS() Account {
+	a := d.Account
+	a.Addr, a.TLS = d.TLSAddr, "implicit"
+	return a
+}
+
+// StartTLS is the account on the plain port with TLS "starttls".
+func (d *Dovecot) StartTLS() Account {
+	a := d.Account
+	a.TLS = "starttls"
+	return a
 }
 
 func freePort() (int, error) {
