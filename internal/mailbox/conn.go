@@ -3,8 +3,10 @@ package mailbox
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"time"
 
@@ -25,14 +27,20 @@ type watchdogConn struct {
 }
 
 // Read extends the deadline before each read while armed, so a slow but
-// progressing transfer of a big mail is not cut off.
+// progressing transfer of a big mail is not cut off. A timeout closes the
+// connection: readers above retry, and must not get another timeout's grace.
 func (c *watchdogConn) Read(p []byte) (int, error) {
 	c.mu.Lock()
 	if c.armed {
 		c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
 	}
 	c.mu.Unlock()
-	return c.Conn.Read(p)
+	n, err := c.Conn.Read(p)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		c.Conn.Close()
+		err = fmt.Errorf("no answer from the server within %v: %w", c.timeout, err)
+	}
+	return n, err
 }
 
 // SetReadDeadline swallows the deadlines of imapclient and crypto/tls.

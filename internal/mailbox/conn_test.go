@@ -32,6 +32,7 @@ func TestOptionsValidation(t *testing.T) {
 		{"unknown tls", mailbox.Options{Address: "imap.example.org:993", TLS: "ssl", Username: "u", Handler: h}, "want implicit"},
 		{"no port", mailbox.Options{Address: "imap.example.org", Username: "u", Handler: h}, "host:port"},
 		{"no user", mailbox.Options{Address: "imap.example.org:993", Handler: h}, "username"},
+		{"watch processed", mailbox.Options{Address: "imap.example.org:993", Username: "u", Handler: h, ProcessedMailbox: "INBOX"}, "cannot be"},
 		{"no handler", mailbox.Options{Address: "imap.example.org:993", Username: "u"}, "handler"},
 	}
 	for _, tt := range tests {
@@ -120,6 +121,7 @@ func TestHungServerTimesOut(t *testing.T) {
 				if !errors.Is(err, os.ErrDeadlineExceeded) && !strings.Contains(err.Error(), "timeout") {
 					t.Fatalf("Once = %v, want a timeout", err)
 				}
+				t.Log(err)
 			case <-time.After(guard):
 				t.Fatal("Once waited on a hung server")
 			}

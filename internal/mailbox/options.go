@@ -109,6 +109,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	o.TLSConfig = tlsConfig(o.TLSConfig, host)
 	setDefault(&o.Mailbox, DefaultMailbox)
+	if o.Mailbox == o.ProcessedMailbox || o.Mailbox == o.QuarantineMailbox {
+		return o, fmt.Errorf("mailbox: the watched mailbox %q cannot be the processed or quarantine folder", o.Mailbox)
+	}
 	setDefault(&o.PollInterval, DefaultPollInterval)
 	setDefault(&o.CommandTimeout, DefaultCommandTimeout)
 	setDefault(&o.MaxMessageBytes, DefaultMaxMessageBytes)
