@@ -410,3 +410,41 @@ func TestLocked(t *testing.T) {
 		t.Errorf("waited %d times for the lock", waits)
 	}
 }
+
+// TestRunReconnects: when the server drops the connection, Run backs off
+// and reconnects, and goes on with new mail.
+func TestRunReconnects(t *testing.T) {
+	f := newFixture(t, mailboxtest.MemOptions{})
+	f.opts.PollInterval = time.Hour
+	reconnects := make(chan time.Duration, 10)
+	f.opts.Sleep = func(ctx context.Context, d time.Duration) error {
+		reconnects <- d
+		return ctx.Err()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	w := f.watcher(t)
+	go func() { done <- w.Run(ctx) }()
+	for i := 1; i <= 2; i++ {
+		f.append(t, rawMail(i, ""))
+		for handled := false; !handled; { // mail 1 may be seen again after the restart
+			select {
+			case m := <-f.store.calls:
+				handled = m.UID == uint32(i)
+			case <-time.After(guard):
+				t.Fatalf("mail %d not handled", i)
+			}
+		}
+		if i == 1 {
+			mustNoErr(t, f.srv.Restart())
+			select {
+			case <-reconnects:
+			case <-time.After(guard):
+				t.Fatal("no reconnect after the server restarted")
+			}
+		}
+	}
+	cancel()
+	mustNoErr(t, <-done)
+}

@@ -53,8 +53,9 @@ type MemServer struct {
 	// a re-created mailbox) and Append work on it directly.
 	User *imapmemserver.User
 
-	srv *imapserver.Server
-	ln  net.Listener
+	opts      *imapserver.Options
+	serverTLS *tls.Config // for implicit TLS
+	srv       *imapserver.Server
 }
 
 // NewMemServer starts a MemServer. Close stops it.
@@ -96,20 +97,39 @@ func NewMemServer(o MemOptions) (*MemServer, error) {
 	} else if o.TLS != "" && o.TLS != "none" {
 		return nil, fmt.Errorf("mailboxtest: tls %q: want none, implicit or starttls", o.TLS)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("mailboxtest: listen: %w", err)
-	}
-	s.Addr = ln.Addr().String()
 	switch o.TLS {
 	case "implicit":
-		ln = tls.NewListener(ln, serverTLS)
+		s.serverTLS = serverTLS
 	case "starttls":
 		opts.TLSConfig = serverTLS
 	}
-	s.srv, s.ln = imapserver.New(opts), ln
-	go s.srv.Serve(ln)
+	s.opts = opts
+	if err := s.serve("127.0.0.1:0"); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+func (s *MemServer) serve(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("mailboxtest: listen: %w", err)
+	}
+	s.Addr = ln.Addr().String()
+	if s.serverTLS != nil {
+		ln = tls.NewListener(ln, s.serverTLS)
+	}
+	s.srv = imapserver.New(s.opts)
+	go s.srv.Serve(ln)
+	return nil
+}
+
+// Restart drops every connection and listens again on the same address,
+// with the same mailboxes: a server restart as clients see it. Not safe
+// for use concurrently with Close.
+func (s *MemServer) Restart() error {
+	s.srv.Close()
+	return s.serve(s.Addr)
 }
 
 // StartMemServer starts a MemServer that stops when the test ends.
