@@ -206,6 +206,9 @@ func (w *textWriter) text(s string) {
 		}
 		return
 	}
+	if strings.Contains(s, "\u00ad") { // soft hyphen
+		s = strings.ReplaceAll(s, "\u00ad", "")
+	}
 	var sb strings.Builder
 	sb.Grow(len(s))
 	for _, f := range strings.FieldsFunc(s, isHTMLSpace) {
@@ -240,9 +243,6 @@ func (w *textWriter) emit(s string) {
 	if w.nl > 0 {
 		for i := 0; i < w.nl; i++ {
 			w.sb.WriteByte('\n')
-			if i < w.nl-1 {
-				w.quotePrefix(true)
-			}
 		}
 		w.nl, w.bol, w.space = 0, true, false
 	}

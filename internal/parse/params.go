@@ -61,10 +61,12 @@ func paramValue(s string) (string, string) {
 		for i := 1; i < len(s); i++ {
 			switch c := s[i]; c {
 			case '\\':
-				if i+1 < len(s) {
+				// An escape only before a quote or backslash: Windows
+				// mailers put unescaped paths in quoted file names.
+				if i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
 					i++
-					sb.WriteByte(s[i])
 				}
+				sb.WriteByte(s[i])
 			case '"':
 				return sb.String(), s[i+1:]
 			default:

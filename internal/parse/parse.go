@@ -45,7 +45,9 @@ func (p *parser) readHeaders(h header) {
 	if ids := parseIDs(h.get("Message-Id")); len(ids) > 0 {
 		m.MessageID = ids[0]
 	} else if h.has("Message-Id") {
-		p.warnOnce("Message-ID header without an id")
+		p.warnOnce("Message-ID header without an id: deduplicate on the hash")
+	} else {
+		p.warnOnce("no Message-ID header: deduplicate on the hash")
 	}
 	m.InReplyTo = parseIDs(h.get("In-Reply-To"))
 	m.References = parseIDs(h.get("References"))
@@ -138,6 +140,9 @@ func (p *parser) readCaseRef() {
 // tidyText drops leading and trailing blank lines and ends the text with
 // one line break.
 func tidyText(s string) string {
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	}
 	s = strings.TrimRight(s, " \t\n")
 	for {
 		i := strings.IndexByte(s, '\n')

@@ -10,7 +10,7 @@ import (
 var (
 	// "On Mon, 3 Nov 2026 at 10:12, Jan <jan@example.nl> wrote:", also
 	// wrapped over two lines, and the Dutch/German/French forms.
-	attributionRe = regexp.MustCompile(`(?i)^(on|op|am|le|el|il)\s.*(wrote|schreef|schrieb|geschreven|a écrit|escribió|ha scritto)\s*:\s*$`)
+	attributionRe = regexp.MustCompile(`(?i)^(on|op|am|le|el|il)\s.{0,200}\b(wrote|schreef|schrieb|geschreven|a écrit|escribió|ha scritto)\b.{0,100}:\s*$`)
 	// "Jan Jansen <jan@example.nl> schreef op 3 nov. 2026 10:12:" (Apple Mail nl).
 	attributionAfterRe = regexp.MustCompile(`(?i)^.{1,120}\s(wrote|schreef|schrieb)(\s+(on|op|am)\s.{1,60})?\s*:\s*$`)
 	// "-----Original Message-----", "-----Oorspronkelijk bericht-----",

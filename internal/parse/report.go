@@ -43,7 +43,7 @@ func readDSN(rep *Report, data []byte) {
 		if rep.Recipient == "" {
 			rep.Recipient = typedValue(h.getString("Original-Recipient"))
 		}
-		rep.DiagnosticCode = typedValue(h.getString("Diagnostic-Code"))
+		rep.DiagnosticCode = strings.Join(strings.Fields(typedValue(h.getString("Diagnostic-Code"))), " ")
 		chosen = action == "failed"
 	}
 }
