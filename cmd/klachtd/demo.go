@@ -42,9 +42,8 @@ type demo struct {
 	clock  time.Time
 	lastID int64
 
-	mu    sync.Mutex
-	files map[string]string // Message-ID → .eml file written
-	seq   int
+	mu   sync.Mutex
+	sent map[string][]byte // Message-ID → the bytes the SMTP server received
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -78,14 +77,14 @@ func demoMain(ctx context.Context, stdout io.Writer, dir string, logger *slog.Lo
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	x := &demo{out: stdout, dir: dir, files: map[string]string{},
+	x := &demo{out: stdout, dir: dir, sent: map[string][]byte{},
 		clock: time.Date(2026, 11, 2, 9, 0, 0, 0, deadline.Location())}
 	smtp, err := smtptest.Start()
 	if err != nil {
 		return err
 	}
 	defer smtp.Close()
-	smtp.OnMail = x.writeEML
+	smtp.OnMail = x.keep
 	if x.imap, err = mailboxtest.NewMemServer(mailboxtest.MemOptions{}); err != nil {
 		return err
 	}
@@ -209,7 +208,7 @@ func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
 		if err != nil {
 			return err.Error()
 		}
-		return fmt.Sprintf("acknowledgement %s to %s: %q → %s", m.Status, strings.Join(m.Rcpt, ", "), m.Subject, x.file(m.MessageID))
+		return fmt.Sprintf("acknowledgement %s to %s: %q → %s", m.Status, strings.Join(m.Rcpt, ", "), m.Subject, x.file(m, ref))
 	case "followup_received":
 		return fmt.Sprintf("threaded into case %s as a follow-up (no second acknowledgement)", ref)
 	default:
@@ -230,39 +229,33 @@ func (x *demo) ackMessageID(ctx context.Context, caseID int64) (string, error) {
 	return "", fmt.Errorf("no acknowledgement for case %d", caseID)
 }
 
-var headerRE = regexp.MustCompile(`(?mi)^(Message-Id|Subject): *<?([^>\r\n]*)>?\r?$`)
+var messageIDRE = regexp.MustCompile(`(?mi)^Message-Id: *<([^>\r\n]*)>`)
 
-// writeEML saves a mail the SMTP server received as NN-kind-REF.eml.
-func (x *demo) writeEML(r smtptest.Received) {
-	var id, subject string
-	for _, m := range headerRE.FindAllStringSubmatch(string(r.Data), 2) {
-		if strings.EqualFold(m[1], "Message-Id") {
-			id = m[2]
-		} else {
-			subject = m[2]
-		}
+// keep remembers a mail the SMTP server received.
+func (x *demo) keep(r smtptest.Received) {
+	m := messageIDRE.FindSubmatch(r.Data)
+	if m == nil {
+		return
 	}
-	kind := "mail"
-	if parts := strings.Split(id, "."); len(parts) > 2 && parts[0] == "klachtd" {
-		kind = parts[1]
-	}
-	ref := regexp.MustCompile(`KL-\d{4}-\d{6}`).FindString(subject)
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.seq++
-	name := filepath.Join(x.dir, fmt.Sprintf("%02d-%s-%s.eml", x.seq, kind, ref))
-	if err := os.WriteFile(name, r.Data, 0o644); err == nil {
-		x.files[id] = name
-	}
+	x.sent[string(m[1])] = r.Data
 }
 
-func (x *demo) file(messageID string) string {
+// file writes a sent mail as NN-kind-REF.eml, NN its outbox number, and
+// returns the file's name.
+func (x *demo) file(m *store.OutboxMail, ref string) string {
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	if f, ok := x.files[messageID]; ok {
-		return f
+	data, ok := x.sent[m.MessageID]
+	x.mu.Unlock()
+	if !ok {
+		return "(not delivered)"
 	}
-	return "(not delivered)"
+	name := filepath.Join(x.dir, fmt.Sprintf("%02d-%s-%s.eml", m.ID, m.Kind, ref))
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		return err.Error()
+	}
+	return name
 }
 
 func (x *demo) folderSummary() string {

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/mail"
 	"os"
 	"strings"
 	"time"
@@ -37,6 +36,10 @@ type Config struct {
 	// acknowledgement terms); see internal/deadline.CalendarConfig.
 	Calendar  deadline.CalendarConfig `toml:"calendar"`
 	Templates Templates               `toml:"templates"`
+
+	Handlers []Handler `toml:"handlers"`
+	Managers []Manager `toml:"managers"`
+	Routing  []Route   `toml:"routing"`
 }
 
 // Templates lets an operator override the mail templates.
@@ -233,7 +236,8 @@ func (c *Config) Validate() error {
 	if c.IMAP.Username == "" {
 		bad("imap.username", "missing")
 	}
-	if a, err := mail.ParseAddress(c.Intake.Address); err != nil || a.Address != c.Intake.Address {
+	c.validatePeople(bad)
+	if !plainAddress(c.Intake.Address) {
 		bad("intake.address", "not a plain e-mail address: %q", c.Intake.Address)
 	}
 	if c.Intake.Language != "nl" && c.Intake.Language != "en" {

@@ -1,0 +1,299 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/mailbox"
+	"github.com/klachtd/klachtd/internal/mailbox/mailboxtest"
+	"github.com/klachtd/klachtd/internal/outbox/smtptest"
+	"github.com/klachtd/klachtd/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// harness is the whole daemon between an in-memory IMAP server, a recording
+// SMTP server and a fresh database, on a fixed clock.
+type harness struct {
+	t    *testing.T
+	imap *mailboxtest.MemServer
+	smtp *smtptest.Server
+	d    *Daemon
+	cfg  *config.Config
+	now  time.Time
+}
+
+func newHarness(t *testing.T, extraEnv ...string) *harness {
+	t.Helper()
+	h := &harness{t: t, now: time.Date(2026, 11, 2, 9, 0, 0, 0, deadline.Location())}
+	dsn := storetest.DSN(t)
+	h.imap = mailboxtest.StartMemServer(t, mailboxtest.MemOptions{})
+	var err error
+	if h.smtp, err = smtptest.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.smtp.Close() })
+	env := map[string]string{
+		"KLACHTD_DATABASE_URL": dsn, "KLACHTD_IMAP_ADDRESS": h.imap.Addr, "KLACHTD_IMAP_TLS": "none",
+		"KLACHTD_IMAP_USERNAME": h.imap.Username, "KLACHTD_IMAP_PASSWORD": h.imap.Password,
+		"KLACHTD_SMTP_ADDRESS": h.smtp.Addr, "KLACHTD_SMTP_TLS": "none",
+		"KLACHTD_INTAKE_ADDRESS": "klachten@gemeente.example", "KLACHTD_INTAKE_NAME": "Klachtenmeldpunt",
+		"KLACHTD_POLICY_PRESET": "awb",
+	}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
+	}
+	if h.cfg, err = config.Load("", func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	h.d = h.daemon()
+	return h
+}
+
+// daemon builds a new daemon instance on the same servers, as a restart would.
+func (h *harness) daemon() *Daemon {
+	h.t.Helper()
+	d := &Daemon{Config: h.cfg, Now: func() time.Time { return h.now }, QueuePoll: 20 * time.Millisecond}
+	if err := d.Open(context.Background()); err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func (h *harness) deliver(raw string, at time.Time) {
+	h.t.Helper()
+	if _, err := h.imap.Append("INBOX", []byte(strings.ReplaceAll(raw, "\n", "\r\n")), at); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) runOnce() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := h.d.RunOnce(ctx); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) count(query string, args ...any) int {
+	h.t.Helper()
+	var n int
+	if err := h.d.Store.DB().QueryRow(query, args...).Scan(&n); err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
+
+func (h *harness) folder(name string) int {
+	h.t.Helper()
+	ms, err := h.imap.List(name)
+	if err != nil {
+		h.t.Fatalf("list %s: %v", name, err)
+	}
+	return len(ms)
+}
+
+const complaint = `From: Jan de Vries <jan@example.nl>
+To: klachten@gemeente.example
+Subject: Overlast bouwplaats
+Date: Mon, 2 Nov 2026 08:12:31 +0100
+Message-ID: <complaint-1@example.nl>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Sinds drie weken begint de bouwplaats elke ochtend om half zes met heien.
+Ik vind dat de gemeente moet optreden en wil graag weten wat u gaat doen.
+`
+
+func TestComplaintOpensCaseAndIsAcknowledgedOnce(t *testing.T) {
+	h := newHarness(t)
+	received := time.Date(2026, 11, 2, 8, 12, 40, 0, deadline.Location())
+	h.deliver(complaint, received)
+	h.runOnce()
+
+	c, err := h.d.Store.CaseByRef(context.Background(), "KL-2026-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ReceivedAt.Equal(received) {
+		t.Errorf("received_at = %v, want the delivery time %v", c.ReceivedAt, received)
+	}
+	// Awb 9:11: six weeks after 2 November 2026 is Monday 14 December 2026.
+	if got := c.DecisionDue.String(); got != "2026-12-14" {
+		t.Errorf("decision due = %s, want 2026-12-14", got)
+	}
+	if c.ComplainantAddress != "jan@example.nl" || c.ComplainantName != "Jan de Vries" {
+		t.Errorf("complainant = %q <%s>", c.ComplainantName, c.ComplainantAddress)
+	}
+	mails := h.smtp.Mails()
+	if len(mails) != 1 {
+		t.Fatalf("%d mails sent, want 1 acknowledgement", len(mails))
+	}
+	ack := mustParse(t, mails[0].Data)
+	checks := []struct{ header, want string }{
+		{"Subject", "[KL-2026-000001] Ontvangstbevestiging: Overlast bouwplaats"},
+		{"In-Reply-To", "<complaint-1@example.nl>"},
+		{"References", "<complaint-1@example.nl>"},
+		{"Auto-Submitted", "auto-replied"},
+		{"X-Auto-Response-Suppress", "All"},
+	}
+	for _, c := range checks {
+		if got := ack.Header.Get(c.header); got != c.want {
+			t.Errorf("ack %s = %q, want %q", c.header, got, c.want)
+		}
+	}
+	if from, _ := mail.ParseAddress(ack.Header.Get("From")); from == nil || from.Address != "klachten@gemeente.example" {
+		t.Errorf("ack From = %q, want the intake address", ack.Header.Get("From"))
+	}
+	if id := ack.Header.Get("Message-Id"); !strings.HasSuffix(id, "@gemeente.example>") {
+		t.Errorf("ack Message-ID = %q, want our own id in the intake's domain", id)
+	}
+	if mails[0].Rcpt[0] != "jan@example.nl" {
+		t.Errorf("ack sent to %v", mails[0].Rcpt)
+	}
+	body := string(mails[0].Data)
+	for _, want := range []string{"KL-2026-000001", "14 december 2026", "2 november 2026 om 08:12"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("ack body lacks %q", want)
+		}
+	}
+	if n := h.folder("INBOX"); n != 0 {
+		t.Errorf("%d mails left in INBOX", n)
+	}
+	if n := h.folder("Processed"); n != 1 {
+		t.Errorf("%d mails in Processed, want 1", n)
+	}
+	if n := h.count(`SELECT count(*) FROM outbox WHERE status = 'sent' AND kind = 'ack'`); n != 1 {
+		t.Errorf("%d sent acks in the outbox, want 1", n)
+	}
+}
+
+func TestSameMailTwiceIsOneCase(t *testing.T) {
+	h := newHarness(t)
+	at := time.Date(2026, 11, 2, 8, 13, 0, 0, deadline.Location())
+	h.deliver(complaint, at)
+	h.deliver(complaint, at.Add(time.Minute)) // the MTA delivered it twice
+	h.runOnce()
+	h.deliver(complaint, at.Add(time.Hour)) // and once more, later
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM cases`); n != 1 {
+		t.Errorf("%d cases, want 1", n)
+	}
+	if n := h.count(`SELECT count(*) FROM messages`); n != 1 {
+		t.Errorf("%d message rows, want 1", n)
+	}
+	if n := len(h.smtp.Mails()); n != 1 {
+		t.Errorf("%d mails sent, want 1 acknowledgement", n)
+	}
+	if n := h.folder("Processed"); n != 3 {
+		t.Errorf("%d mails in Processed, want all 3 copies moved", n)
+	}
+}
+
+// A crash after the transaction committed but before the mail was moved: the
+// next daemon sees the mail again, recognises it, and moves it.
+func TestCrashBetweenCommitAndMove(t *testing.T) {
+	h := newHarness(t)
+	at := time.Date(2026, 11, 2, 8, 13, 0, 0, deadline.Location())
+	h.deliver(complaint, at)
+	msgs, err := h.imap.List("INBOX")
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("inbox: %v %v", msgs, err)
+	}
+	// The first daemon handles the mail (commit) and dies before the move.
+	raw := []byte(strings.ReplaceAll(complaint, "\n", "\r\n"))
+	st, err := h.imap.User.Status("INBOX", &imap.StatusOptions{UIDValidity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb := mailbox.Mail{Mailbox: "INBOX", UIDValidity: st.UIDValidity, UID: uint32(msgs[0].UID), InternalDate: at, Raw: raw, Size: int64(len(raw))}
+	if _, err := h.d.Intake.Handle(context.Background(), mb); err != nil {
+		t.Fatal(err)
+	}
+	h.d.Close()
+
+	h.d = h.daemon() // restart
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM cases`); n != 1 {
+		t.Errorf("%d cases, want 1", n)
+	}
+	if n := h.count(`SELECT count(*) FROM outbox`); n != 1 {
+		t.Errorf("%d outgoing mails, want 1", n)
+	}
+	if n := len(h.smtp.Mails()); n != 1 {
+		t.Errorf("%d mails sent, want 1", n)
+	}
+	if in, done := h.folder("INBOX"), h.folder("Processed"); in != 0 || done != 1 {
+		t.Errorf("INBOX %d, Processed %d; want 0 and 1", in, done)
+	}
+}
+
+const outOfOffice = `From: Petra Jansen <petra@example.org>
+To: klachten@gemeente.example
+Subject: Automatisch antwoord: Uw melding
+Date: Mon, 2 Nov 2026 08:47:10 +0100
+Message-ID: <ooo-1@example.org>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Ik ben tot en met 13 november afwezig.
+`
+
+func TestOutOfOfficeIsStoredNotAnswered(t *testing.T) {
+	h := newHarness(t)
+	h.deliver(outOfOffice, time.Date(2026, 11, 2, 8, 47, 0, 0, deadline.Location()))
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM messages WHERE kind = 'auto_reply' AND case_id IS NULL`); n != 1 {
+		t.Errorf("%d stored auto-replies without a case, want 1", n)
+	}
+	if n := h.count(`SELECT count(*) FROM cases`); n != 0 {
+		t.Errorf("%d cases, want 0", n)
+	}
+	if n := len(h.smtp.Mails()); n != 0 {
+		t.Errorf("%d mails sent to an out-of-office reply, want 0", n)
+	}
+	if n := h.folder("Processed"); n != 1 {
+		t.Errorf("%d mails in Processed, want 1", n)
+	}
+}
+
+func TestOversizedMailIsQuarantinedAndTheQueueGoesOn(t *testing.T) {
+	h := newHarness(t, "KLACHTD_LIMITS_MAX_MESSAGE_BYTES", "2000")
+	at := time.Date(2026, 11, 2, 8, 0, 0, 0, deadline.Location())
+	big := strings.Replace(complaint, "<complaint-1@", "<big-1@", 1) + strings.Repeat("Een heel lange klacht.\n", 200)
+	h.deliver(big, at)
+	h.deliver(complaint, at.Add(time.Minute))
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM messages`); n != 2 {
+		t.Errorf("%d messages stored, want both", n)
+	}
+	if n := h.count(`SELECT count(*) FROM messages WHERE quarantined AND message_id = 'big-1@example.nl' AND case_id IS NULL`); n != 1 {
+		t.Errorf("the oversized mail is not stored flagged as quarantined")
+	}
+	if n := h.count(`SELECT count(*) FROM cases`); n != 1 {
+		t.Errorf("%d cases, want 1 (the good complaint)", n)
+	}
+	if in, q, p := h.folder("INBOX"), h.folder("Quarantine"), h.folder("Processed"); in != 0 || q != 1 || p != 1 {
+		t.Errorf("INBOX %d, Quarantine %d, Processed %d; want 0, 1, 1", in, q, p)
+	}
+}
+
+func mustParse(t *testing.T, raw []byte) *mail.Message {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("parse sent mail: %v\n%s", err, raw)
+	}
+	return m
+}
