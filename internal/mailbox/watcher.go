@@ -125,13 +125,9 @@ func (w *Watcher) watch(ctx context.Context) (progressed bool, err error) {
 		if _, err := s.pass(ctx); err != nil {
 			return progressed, err
 		}
-		if ctx.Err() != nil {
-			s.logout()
-			return true, nil
-		}
 		progressed = true
-		if err := s.wait(ctx); err != nil {
-			return progressed, err
+		if err := s.wait(ctx); err != nil || ctx.Err() != nil {
+			return progressed, err // on ctx, the connection is closed already
 		}
 	}
 }

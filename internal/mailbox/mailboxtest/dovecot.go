@@ -59,6 +59,9 @@ func StartDovecot(t testing.TB) *Dovecot {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("dovecot log:\n%s", d.Log())
+		}
 		if err := d.Close(); err != nil {
 			t.Error(err)
 		}
@@ -302,6 +305,12 @@ func (d *Dovecot) stop() {
 		d.cmd.Process.Kill()
 		<-d.done
 	}
+}
+
+// Log returns what Dovecot logged so far.
+func (d *Dovecot) Log() string {
+	b, _ := os.ReadFile(filepath.Join(d.Dir, "dovecot.log"))
+	return string(b)
 }
 
 // Close stops Dovecot and removes its directory.
