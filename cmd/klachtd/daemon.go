@@ -91,7 +91,8 @@ func (d *Daemon) Open(ctx context.Context) error {
 		Store: d.Store, Queue: queue, Policy: policy, Calendar: cal,
 		Classify: classify.Config{IntakeAddresses: []string{c.Intake.Address}, LoopHeader: outbox.LoopHeader},
 		Limits:   parse.Limits{MaxMessageBytes: c.Limits.MaxMessageBytes, MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts},
-		Language: c.Intake.Language, IntakeName: c.Intake.Name, AutoRepliesPerDay: c.Intake.AutoRepliesPerDay,
+		Language: c.Intake.Language, Intake: c.Intake.Address, IntakeName: c.Intake.Name,
+		People: cases.PeopleFromConfig(c), AutoRepliesPerDay: c.Intake.AutoRepliesPerDay,
 		Now: d.Now, Logger: d.Logger,
 	})
 	d.Watcher, err = mailbox.New(mailbox.Options{

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/klachtd/klachtd/internal/classify"
@@ -34,8 +35,9 @@ import (
 
 // Intake turns mails into cases. It implements mailbox.Handler.
 type Intake struct {
-	store *store.Store
-	o     Options
+	store  *store.Store
+	o      Options
+	people atomic.Pointer[People]
 }
 
 // Options wire an Intake.
@@ -48,7 +50,9 @@ type Options struct {
 	Limits   parse.Limits
 	// Language of mails when the complaint's own language is not clear: nl or en.
 	Language   string
+	Intake     string // the intake address
 	IntakeName string
+	People     *People
 	// AutoRepliesPerDay caps automatic mails to one address per 24 hours.
 	AutoRepliesPerDay int
 	RefPrefix         string // "KL"
@@ -64,8 +68,17 @@ func NewIntake(o Options) *Intake {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Intake{store: o.Store, o: o}
+	in := &Intake{store: o.Store, o: o}
+	if o.People == nil {
+		o.People = &People{}
+	}
+	in.people.Store(o.People)
+	return in
 }
+
+// SetPeople swaps in new handlers, managers and routing (SIGHUP). Mails in
+// progress finish with the People they started with.
+func (in *Intake) SetPeople(p *People) { in.people.Store(p) }
 
 // Checkpoint implements mailbox.Handler.
 func (in *Intake) Checkpoint(ctx context.Context, mb string) (mailbox.Checkpoint, error) {
@@ -75,8 +88,9 @@ func (in *Intake) Checkpoint(ctx context.Context, mb string) (mailbox.Checkpoint
 
 // Handle implements mailbox.Handler: one mail, one transaction.
 func (in *Intake) Handle(ctx context.Context, m mailbox.Mail) (mailbox.Disposition, error) {
+	people := in.people.Load()
 	msg, perr := parse.Parse(m.Raw, in.o.Limits)
-	res := classify.Classify(msg, in.o.Classify)
+	res := classify.Classify(msg, in.classifyConfig(people))
 	quarantine := perr != nil || m.Truncated
 	disp := mailbox.Processed
 	err := in.store.InTx(ctx, func(tx *store.Tx) error {
@@ -94,7 +108,7 @@ func (in *Intake) Handle(ctx context.Context, m mailbox.Mail) (mailbox.Dispositi
 			in.o.Logger.Info("mail_duplicate", slog.Uint64("uid", uint64(m.UID)), slog.Int64("message", stored.ID))
 		} else if !quarantine {
 			row.ID = id
-			if err := in.route(ctx, tx, row, msg, res); err != nil {
+			if err := in.route(ctx, tx, row, msg, res, people); err != nil {
 				return err
 			}
 		}
@@ -133,6 +147,13 @@ func messageRow(m mailbox.Mail, msg *parse.Message, res classify.Result, quarant
 	row.MessageID.String, row.MessageID.Valid = msg.MessageID, msg.MessageID != ""
 	row.UIDValidity.Int64, row.UIDValidity.Valid = int64(m.UIDValidity), true
 	row.UID.Int64, row.UID.Valid = int64(m.UID), true
+	if len(msg.InReplyTo) > 0 {
+		row.InReplyTo = msg.InReplyTo[0]
+	}
+	row.Refs = msg.References
+	for _, a := range append(append([]parse.Address{}, msg.To...), msg.Cc...) {
+		row.Recipients = append(row.Recipients, lower(a.Address))
+	}
 	if row.InternalDate.IsZero() {
 		row.InternalDate = time.Now()
 	}

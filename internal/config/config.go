@@ -85,6 +85,11 @@ type Intake struct {
 	Language string `toml:"language"` // nl | en
 	// AutoRepliesPerDay caps automatic mails to one sender per 24 hours (loop guard).
 	AutoRepliesPerDay int `toml:"auto_replies_per_day"`
+	// TrustedAuthServID names the receiving mail host whose
+	// Authentication-Results must show dkim=pass or spf=pass before a
+	// handler's commands and answers are accepted. Empty: the From address
+	// of a configured handler is enough.
+	TrustedAuthServID string `toml:"trusted_authserv_id"`
 }
 
 // Limits bound what one mail may cost.

@@ -40,11 +40,13 @@ type Case struct {
 	CreatedAt          time.Time      `db:"created_at"`
 	UpdatedAt          time.Time      `db:"updated_at"`
 	ClosedAt           sql.NullTime   `db:"closed_at"`
+	PausedAt           sql.NullTime   `db:"paused_at"`
+	ConsentedDelays    int            `db:"consented_delays"`
 }
 
 const caseColumns = `id, ref, status, outcome, category, handler_address, complainant_name,
 	complainant_address, subject, language, received_at, policy, ack_due, decision_due,
-	extensions, needs_review, ack_bounced, created_at, updated_at, closed_at`
+	extensions, needs_review, ack_bounced, created_at, updated_at, closed_at, paused_at, consented_delays`
 
 // NextRef takes the next reference of year from the per-year counter,
 // prefix-YYYY-NNNNNN. The counter row is locked until the transaction ends, so
@@ -104,15 +106,6 @@ func (s *Store) CaseByRef(ctx context.Context, ref string) (*Case, error) {
 	return &c, nil
 }
 
-// Cases lists cases, newest first.
-func (s *Store) Cases(ctx context.Context) ([]Case, error) {
-	var cs []Case
-	if err := s.db.SelectContext(ctx, &cs, `SELECT `+caseColumns+` FROM cases ORDER BY id DESC`); err != nil {
-		return nil, fmt.Errorf("store: cases: %w", err)
-	}
-	return cs, nil
-}
-
 // FlagAckBounced marks that the acknowledgement of a case bounced: the
 // complainant's address is bad and a handler must reach them another way.
 func (tx *Tx) FlagAckBounced(ctx context.Context, caseID int64, now time.Time) error {
@@ -121,4 +114,41 @@ func (tx *Tx) FlagAckBounced(ctx context.Context, caseID int64, now time.Time) e
 		return fmt.Errorf("store: flag bounce: %w", err)
 	}
 	return nil
+}
+
+// UpdateCase writes the mutable fields of c: status, outcome, category,
+// handler, complainant address, due date, extensions, pause, review flag.
+func (tx *Tx) UpdateCase(ctx context.Context, c *Case) error {
+	_, err := tx.ExecContext(ctx, `
+		UPDATE cases SET status = $2, outcome = $3, category = $4, handler_address = $5,
+			complainant_address = $6, decision_due = $7, extensions = $8, needs_review = $9,
+			closed_at = $10, paused_at = $11, consented_delays = $12, updated_at = $13
+		WHERE id = $1`,
+		c.ID, c.Status, c.Outcome, c.Category, c.HandlerAddress, c.ComplainantAddress, c.DecisionDue,
+		c.Extensions, c.NeedsReview, c.ClosedAt, c.PausedAt, c.ConsentedDelays, c.UpdatedAt)
+	if err != nil {
+		return fmt.Errorf("store: update case: %w", err)
+	}
+	return nil
+}
+
+// CaseFilter selects cases for listing.
+type CaseFilter struct {
+	Status  string        // "" = any
+	Overdue deadline.Date // non-zero: open cases due before this day
+}
+
+// ListCases lists cases matching f, most urgent (earliest due) first.
+func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, error) {
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE ($1 = '' OR status = $1)`
+	args := []any{f.Status}
+	if !f.Overdue.IsZero() {
+		q += ` AND status <> 'gesloten' AND decision_due < $2`
+		args = append(args, f.Overdue)
+	}
+	var cs []Case
+	if err := s.db.SelectContext(ctx, &cs, q+` ORDER BY decision_due, id`, args...); err != nil {
+		return nil, fmt.Errorf("store: list cases: %w", err)
+	}
+	return cs, nil
 }

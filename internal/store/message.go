@@ -27,8 +27,15 @@ type Message struct {
 	Quarantined  bool           `db:"quarantined"`
 	Reasons      pq.StringArray `db:"reasons"`
 	Warnings     pq.StringArray `db:"warnings"`
+	InReplyTo    string         `db:"in_reply_to"`
+	Refs         pq.StringArray `db:"refs"`
+	Recipients   pq.StringArray `db:"recipients"`
 	CreatedAt    time.Time      `db:"created_at"`
 }
+
+// messageColumns are the columns of Message without the raw bytes.
+const messageColumns = `id, case_id, message_id, sha256, size, kind, from_address, subject, internal_date, mailbox,
+	quarantined, reasons, warnings, in_reply_to, refs, recipients, created_at`
 
 // InsertMessage stores m unless the same mail (same Message-ID, or same raw
 // bytes when it has none) is stored already. It returns the row's id and
@@ -36,12 +43,13 @@ type Message struct {
 func (tx *Tx) InsertMessage(ctx context.Context, m *Message) (id int64, inserted bool, err error) {
 	err = tx.QueryRowxContext(ctx, `
 		INSERT INTO messages (case_id, message_id, sha256, raw, size, kind, from_address, subject,
-			internal_date, mailbox, uid_validity, uid, quarantined, reasons, warnings)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+			internal_date, mailbox, uid_validity, uid, quarantined, reasons, warnings, in_reply_to, refs, recipients)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 		ON CONFLICT DO NOTHING
 		RETURNING id`,
 		m.CaseID, m.MessageID, m.SHA256, m.Raw, m.Size, m.Kind, m.FromAddress, m.Subject,
 		m.InternalDate, m.Mailbox, m.UIDValidity, m.UID, m.Quarantined, nonNil(m.Reasons), nonNil(m.Warnings),
+		m.InReplyTo, nonNil(m.Refs), nonNil(m.Recipients),
 	).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, false, nil
@@ -57,11 +65,10 @@ func (tx *Tx) InsertMessage(ctx context.Context, m *Message) (id int64, inserted
 func (tx *Tx) StoredMessage(ctx context.Context, messageID, sha string) (*Message, error) {
 	var m Message
 	var err error
-	const cols = `id, case_id, message_id, sha256, size, kind, from_address, subject, internal_date, mailbox, quarantined, reasons, warnings, created_at`
 	if messageID != "" {
-		err = tx.GetContext(ctx, &m, `SELECT `+cols+` FROM messages WHERE message_id = $1`, messageID)
+		err = tx.GetContext(ctx, &m, `SELECT `+messageColumns+` FROM messages WHERE message_id = $1`, messageID)
 	} else {
-		err = tx.GetContext(ctx, &m, `SELECT `+cols+` FROM messages WHERE message_id IS NULL AND sha256 = $1`, sha)
+		err = tx.GetContext(ctx, &m, `SELECT `+messageColumns+` FROM messages WHERE message_id IS NULL AND sha256 = $1`, sha)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: stored message: %w", notFound(err))
@@ -104,12 +111,42 @@ func nonNil(a pq.StringArray) pq.StringArray {
 // MessagesAfter lists stored incoming mails with id > after, in order, without raw bytes.
 func (s *Store) MessagesAfter(ctx context.Context, after int64) ([]Message, error) {
 	var ms []Message
-	err := s.db.SelectContext(ctx, &ms, `
-		SELECT id, case_id, message_id, sha256, size, kind, from_address, subject, internal_date, mailbox,
-			quarantined, reasons, warnings, created_at
-		FROM messages WHERE id > $1 ORDER BY id`, after)
+	err := s.db.SelectContext(ctx, &ms, `SELECT `+messageColumns+` FROM messages WHERE id > $1 ORDER BY id`, after)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
 	return ms, nil
+}
+
+// MessagesOfCase lists a case's incoming mails in delivery order, without raw bytes.
+func (s *Store) MessagesOfCase(ctx context.Context, caseID int64) ([]Message, error) {
+	var ms []Message
+	err := s.db.SelectContext(ctx, &ms, `SELECT `+messageColumns+` FROM messages WHERE case_id = $1 ORDER BY internal_date, id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages of case: %w", err)
+	}
+	return ms, nil
+}
+
+// LastMailFrom returns the newest mail of a case sent by addr, for threading
+// an answer on that person's own conversation.
+func (tx *Tx) LastMailFrom(ctx context.Context, caseID int64, addr string) (*Message, error) {
+	var m Message
+	err := tx.GetContext(ctx, &m, `SELECT `+messageColumns+` FROM messages
+		WHERE case_id = $1 AND from_address = lower($2) AND message_id IS NOT NULL
+		ORDER BY internal_date DESC, id DESC LIMIT 1`, caseID, addr)
+	if err != nil {
+		return nil, fmt.Errorf("store: last mail from: %w", notFound(err))
+	}
+	return &m, nil
+}
+
+// FirstRaw returns the raw bytes of the first mail of a case.
+func (tx *Tx) FirstRaw(ctx context.Context, caseID int64) ([]byte, error) {
+	var raw []byte
+	err := tx.GetContext(ctx, &raw, `SELECT raw FROM messages WHERE case_id = $1 ORDER BY internal_date, id LIMIT 1`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: first mail of case: %w", notFound(err))
+	}
+	return raw, nil
 }

@@ -1,0 +1,106 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/klachtd/klachtd/internal/classify"
+	"github.com/klachtd/klachtd/internal/parse"
+	"github.com/klachtd/klachtd/internal/store"
+)
+
+// open starts a new case, assigns it by the routing rules, queues its
+// acknowledgement (unless withheld: machine signals, the daily cap, no reply
+// address) and the handler's notification.
+func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, msg *parse.Message, res classify.Result, p *People) error {
+	received := row.InternalDate
+	sched := in.o.Policy.Compute(received, false, in.o.Calendar)
+	now := in.o.Now()
+	ref, err := tx.NextRef(ctx, in.o.RefPrefix, received.In(locAmsterdam()).Year())
+	if err != nil {
+		return err
+	}
+	category, handler := p.route(msg)
+	c := &store.Case{
+		Ref: ref, Status: store.StatusReceived, Category: category, ComplainantName: complainantName(msg),
+		ComplainantAddress: lower(msg.ReplyAddress), Subject: parse.StripSubjectPrefixes(msg.Subject),
+		Language: guessLanguage(msg.Text, in.o.Language), ReceivedAt: received, Policy: in.o.Policy.Name,
+		AckDue: sched.AckDue, DecisionDue: sched.DecisionDue, CreatedAt: now,
+	}
+	if handler != nil {
+		c.HandlerAddress = lower(handler.Address)
+	}
+	withheld := in.withhold(ctx, tx, msg, res, now)
+	c.NeedsReview = len(withheld) > 0 || handler == nil
+	if err := tx.InsertCase(ctx, c); err != nil {
+		return err
+	}
+	if err := tx.SetMessageCase(ctx, row.ID, c.ID); err != nil {
+		return err
+	}
+	err = tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: c.ComplainantAddress, Kind: "opened", Message: nullID(row.ID),
+		Detail: store.Detail(map[string]any{"ref": ref, "received_at": received, "decision_due": c.DecisionDue,
+			"policy": c.Policy, "category": category, "handler": c.HandlerAddress})})
+	if err != nil {
+		return err
+	}
+	in.o.Logger.Info("case_opened", slog.String("case_ref", ref), slog.Int64("message", row.ID), slog.String("handler", c.HandlerAddress))
+	if len(withheld) > 0 {
+		in.o.Logger.Info("ack_withheld", slog.String("case_ref", ref), slog.Any("reasons", withheld))
+		err = tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: "klachtd", Kind: "ack_withheld", Message: nullID(row.ID),
+			Detail: store.Detail(map[string]any{"reasons": withheld})})
+	} else {
+		err = in.acknowledge(ctx, tx, c, msg, row.ID)
+	}
+	if err != nil || handler == nil {
+		return err
+	}
+	return in.notifyHandler(ctx, tx, c, handler, msg, row.ID)
+}
+
+// withhold lists why no acknowledgement may go out; empty means send it.
+func (in *Intake) withhold(ctx context.Context, tx *store.Tx, msg *parse.Message, res classify.Result, now time.Time) []string {
+	var why []string
+	if !res.Acknowledge && res.Kind != classify.Reply {
+		why = append(why, res.Reasons...)
+		if len(why) == 0 {
+			why = append(why, "classified as "+string(res.Kind))
+		}
+	}
+	if msg.ReplyAddress == "" {
+		return append(why, "no reply address")
+	}
+	n, err := tx.AutomaticMailsTo(ctx, msg.ReplyAddress, now.Add(-24*time.Hour))
+	if err == nil && n >= in.o.AutoRepliesPerDay {
+		why = append(why, fmt.Sprintf("%s already got %d automatic mails in 24 hours", msg.ReplyAddress, n))
+	}
+	return why
+}
+
+// resume ends a pause (wacht_op_klager) when the complainant writes: the due
+// date moves by the days the case waited, as the policy allows.
+func (in *Intake) resume(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, now time.Time) error {
+	due, err := in.o.Policy.Resume(c.DecisionDue, c.PausedAt.Time, now)
+	if err != nil {
+		due = c.DecisionDue
+	}
+	from := c.DecisionDue
+	c.Status, c.DecisionDue, c.PausedAt, c.UpdatedAt = store.StatusInProgress, due, sql.NullTime{}, now
+	if err := tx.UpdateCase(ctx, c); err != nil {
+		return err
+	}
+	return tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: "resumed", Message: nullID(row.ID),
+		Detail: store.Detail(map[string]any{"from": from, "to": due})})
+}
+
+func complainantName(msg *parse.Message) string {
+	for _, list := range [][]parse.Address{msg.ReplyTo, msg.From} {
+		if len(list) == 1 && list[0].Name != "" {
+			return list[0].Name
+		}
+	}
+	return ""
+}

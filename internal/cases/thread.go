@@ -1,0 +1,69 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+
+	"github.com/klachtd/klachtd/internal/classify"
+	"github.com/klachtd/klachtd/internal/parse"
+	"github.com/klachtd/klachtd/internal/store"
+)
+
+// threaded records a mail that belongs to an existing case c (locked).
+func (in *Intake) threaded(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, msg *parse.Message, res classify.Result, p *People) error {
+	now := in.o.Now()
+	ev := &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Message: nullID(row.ID)}
+	switch res.Kind {
+	case classify.Bounce:
+		ev.Actor, ev.Kind = "klachtd", "bounce_received"
+		ev.Detail = store.Detail(map[string]any{"reasons": res.Reasons, "status": reportStatus(msg)})
+		if err := tx.FlagAckBounced(ctx, c.ID, now); err != nil {
+			return err
+		}
+		return tx.AddEvent(ctx, ev)
+	case classify.AutoReply, classify.List, classify.Spam, classify.Loop:
+		ev.Kind = "machine_mail_received"
+		ev.Detail = store.Detail(map[string]any{"kind": res.Kind, "reasons": res.Reasons})
+		return tx.AddEvent(ctx, ev)
+	case classify.HandlerReply:
+		return in.handlerMail(ctx, tx, c, row, msg, p)
+	}
+	return in.followUp(ctx, tx, c, row, msg, p)
+}
+
+// followUp records a complainant's (or anyone's) further mail on a case,
+// reopens a closed case, resumes a paused one, and forwards the mail to the
+// handler. It never sends a second acknowledgement.
+func (in *Intake) followUp(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, msg *parse.Message, p *People) error {
+	now := in.o.Now()
+	if err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: "followup_received", Message: nullID(row.ID)}); err != nil {
+		return err
+	}
+	switch c.Status {
+	case store.StatusClosed:
+		prev := c.Outcome.String
+		c.Status, c.Outcome, c.ClosedAt = store.StatusInProgress, sql.NullString{}, sql.NullTime{}
+		c.UpdatedAt = now
+		if err := tx.UpdateCase(ctx, c); err != nil {
+			return err
+		}
+		in.o.Logger.Info("case_reopened", slog.String("case_ref", c.Ref))
+		if err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: "reopened",
+			Message: nullID(row.ID), Detail: store.Detail(map[string]any{"previous_outcome": prev})}); err != nil {
+			return err
+		}
+	case store.StatusWaiting:
+		if err := in.resume(ctx, tx, c, row, now); err != nil {
+			return err
+		}
+	}
+	return in.forward(ctx, tx, c, msg, row.ID, p)
+}
+
+func reportStatus(msg *parse.Message) string {
+	if msg.Report == nil {
+		return ""
+	}
+	return msg.Report.Status
+}
