@@ -67,12 +67,10 @@ func (p *parser) readPart(b []byte, depth int, defaultType string) *part {
 	if noBlank && depth == 0 && len(hdr) > 0 {
 		p.warnOnce("no empty line between header and body")
 	}
-	if junk > 0 && depth == 0 {
-		if len(hdr) == 0 {
-			p.fail(ErrMalformed, "no header fields found")
-		} else {
-			p.warnOnce("lines that are not header fields before the header")
-		}
+	if depth == 0 && len(hdr) == 0 {
+		p.fail(ErrMalformed, "no header fields found")
+	} else if junk > 0 && depth == 0 {
+		p.warnOnce("lines that are not header fields before the header")
 	}
 	pt := &part{hdr: hdr, body: body, depth: depth}
 	pt.ctype, pt.params = p.parseMediaValue(hdr.getString("Content-Type"))
@@ -163,7 +161,8 @@ func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool) 
 			continue // a longer boundary that starts with ours
 		}
 		if start >= 0 {
-			parts = append(parts, body[start:trimEOL(body, i)])
+			// An empty part: the delimiter right after the previous one.
+			parts = append(parts, body[start:max(start, trimEOL(body, i))])
 		}
 		if isClose {
 			return nonNil(parts), true

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // run fills the message from the raw bytes.
@@ -153,6 +154,9 @@ func tidyText(s string) string {
 	}
 	if strings.TrimSpace(s) == "" {
 		return ""
+	}
+	if !utf8.ValidString(s) { // every decoder returns UTF-8; this is a safety net
+		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return s + "\n"
 }

@@ -61,7 +61,7 @@ func isCutLine(lines []string, other []int, i int, line string) bool {
 	lower2 := strings.ToLower(line[:min(2, len(line))])
 	switch {
 	case first == '>':
-		return other[i] <= 2
+		return other[i] == 0
 	case lines[i] == "-- " || line == "--" && i > 0 && len(lines)-i < 15:
 		return true
 	case (first == '-' || first == '_' || last == ':') && separatorRe.MatchString(line):
@@ -109,8 +109,8 @@ func headerBlockFollows(lines []string, i int) bool {
 }
 
 // otherAfter counts, for each line index, the lines from there to the end
-// that are neither blank nor quoted ("> "): a quote that runs to the end,
-// or is followed by at most a short trailer, starts the history.
+// that are neither blank nor quoted ("> "): a quote that runs to the end
+// starts the history; one followed by more text is an interleaved answer.
 func otherAfter(lines []string) []int {
 	n := make([]int, len(lines)+1)
 	for i := len(lines) - 1; i >= 0; i-- {

@@ -184,6 +184,12 @@ func rtfToText(rtf []byte) (string, bool) {
 				skipChars--
 				continue
 			}
+			if c >= 0x80 { // 8-bit text: code page, like \'hh
+				if visible() {
+					pend = append(pend, c)
+				}
+				continue
+			}
 			flush()
 			if visible() {
 				sb.WriteByte(c)
