@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -211,6 +213,28 @@ func TestCaseFromArrivalToClosureByMail(t *testing.T) {
 	}
 	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'ack'`); n != 1 {
 		t.Errorf("%d acknowledgements, want 1", n)
+	}
+
+	// The operator reads the story back.
+	t.Setenv("KLACHTD_DATABASE_URL", h.cfg.Database.URL)
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"cases", "show", ref}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("cases show exited %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{"gesloten (gegrond)", "decision due  2027-01-11 (extended 1×",
+		"mail in    complaint from jan@example.nl", "mail out   relay to jan@example.nl", "mail out   extension to jan@example.nl",
+		"extended", "closed"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("cases show lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"cases", "list", "--json"}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("cases list exited %d: %s", code, errOut.String())
+	}
+	var rows []caseRow
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil || len(rows) != 1 || rows[0].Ref != ref || rows[0].Outcome != "gegrond" {
+		t.Errorf("cases list --json = %s (%v)", out.String(), err)
 	}
 }
 

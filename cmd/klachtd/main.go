@@ -17,9 +17,12 @@ Usage:
   klachtd serve [--config FILE] [--migrate] [--once]   run the daemon
   klachtd migrate [--config FILE]                      bring the database schema up to date
   klachtd config check [--config FILE]                 validate the config, print it with secrets redacted
+  klachtd cases list [--status S] [--overdue] [--json]  list cases, most urgent first
+  klachtd cases show KL-… [--json]                     a case and its timeline from the audit trail
   klachtd demo [--out DIR]                             run the whole pipeline on sample mails, print a timeline
   klachtd inspect [--config FILE] [--json] FILE.eml…   show what klachtd understands of a mail ('-' = stdin)
   klachtd due --policy P --received TIME [--json]      compute the deadlines of a case received at TIME
+  klachtd templates preview NAME [--lang en] [--html]  render a mail template with sample data
 
 Every config key can also be set as KLACHTD_<SECTION>_<KEY>, e.g. KLACHTD_IMAP_ADDRESS;
 passwords also from KLACHTD_IMAP_PASSWORD_FILE / KLACHTD_SMTP_PASSWORD_FILE.
@@ -48,12 +51,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 2
 		}
 		return runConfigCheck(rest[1:], stdout, stderr)
+	case "cases":
+		return runCases(ctx, rest, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, rest, stdout, stderr)
 	case "inspect":
 		return runInspect(rest, stdin, stdout, stderr)
 	case "due":
 		return runDue(rest, stdout, stderr)
+	case "templates":
+		return runTemplates(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/klachtd/klachtd/internal/config"
-	"github.com/klachtd/klachtd/internal/store"
 )
 
 func runMigrate(ctx context.Context, args []string, stderr io.Writer) int {
@@ -18,16 +17,7 @@ func runMigrate(ctx context.Context, args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	url := os.Getenv("KLACHTD_DATABASE_URL")
-	if *path != "" || url == "" {
-		cfg, err := config.Load(*path, os.Getenv)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 2
-		}
-		url = cfg.Database.URL
-	}
-	s, err := store.Open(ctx, url)
+	s, err := openStore(ctx, *path)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
