@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -93,6 +94,7 @@ func demoMain(ctx context.Context, stdout io.Writer, dir string, logger *slog.Lo
 	if err != nil {
 		return err
 	}
+	cfg.Handlers = []config.Handler{{Name: "Bea de Wit", Address: "b.dewit@gemeente-voorbeeld.nl", Default: true}}
 	x.d = &Daemon{Config: cfg, Logger: logger, Now: x.now, Migrate: true, QueuePoll: 50 * time.Millisecond}
 	defer x.d.Close()
 	if err := x.d.Open(ctx); err != nil {
@@ -128,8 +130,43 @@ func (x *demo) story(ctx context.Context) error {
 	if err := x.step(ctx); err != nil {
 		return err
 	}
+	if err := x.handlerStory(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintf(x.out, "\nThe mails klachtd sent are in %s/ (open them in any mail client).\n", x.dir)
 	fmt.Fprintf(x.out, "Inbox after the run: %s\n", x.folderSummary())
+	return nil
+}
+
+// handlerStory: the handler answers from Outlook (relayed to the
+// complainant), extends the English case, and closes the Dutch one.
+func (x *demo) handlerStory(ctx context.Context) error {
+	for _, st := range []struct {
+		day   time.Time
+		file  string
+		ref   string
+		kinds []string // the outbox kinds the mail answers (the newest wins)
+	}{
+		{time.Date(2026, 11, 4, 10, 35, 0, 0, deadline.Location()), "05-handler-answer.eml", "KL-2026-000001", []string{"notify"}},
+		{time.Date(2026, 11, 23, 14, 5, 0, 0, deadline.Location()), "06-handler-extend.eml", "KL-2026-000002", []string{"notify"}},
+		{time.Date(2026, 11, 27, 16, 50, 0, 0, deadline.Location()), "07-handler-close.eml", "KL-2026-000001", []string{"forward"}},
+	} {
+		x.clock = st.day
+		c, err := x.d.Store.CaseByRef(ctx, st.ref)
+		if err != nil {
+			return err
+		}
+		id, err := x.lastSent(ctx, c.ID, st.kinds[0])
+		if err != nil {
+			return err
+		}
+		if err := x.deliver(st.file, map[string]string{"{{NOTIFY_ID}}": id, "{{REF}}": st.ref, "{{SUBJECT}}": c.Subject}); err != nil {
+			return err
+		}
+		if err := x.step(ctx); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -196,40 +233,64 @@ func (x *demo) printMessage(ctx context.Context, m store.Message) error {
 }
 
 func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
+	if e.Outbox.Valid {
+		m, err := x.d.Store.OutboxMail(ctx, e.Outbox.Int64)
+		if err != nil {
+			return err.Error()
+		}
+		what := map[string]string{"ack": "acknowledgement", "notify": "notification to the handler",
+			"forward": "follow-up forwarded to the handler", "relay": "handler's answer relayed to the complainant",
+			"confirm": "confirmation to the handler", "extension": "extension notice to the complainant"}[m.Kind]
+		if what == "" {
+			what = m.Kind
+		}
+		return fmt.Sprintf("%s, %s to %s: %q → %s", what, m.Status, strings.Join(m.Rcpt, ", "), m.Subject, x.file(m, ref))
+	}
+	var d map[string]any
+	json.Unmarshal(e.Detail, &d)
 	switch e.Kind {
 	case "opened":
 		c, err := x.d.Store.CaseByRef(ctx, ref)
 		if err != nil {
 			return err.Error()
 		}
-		return fmt.Sprintf("case %s opened (language %s); decision due %s", ref, c.Language, c.DecisionDue)
-	case "ack_queued":
-		m, err := x.d.Store.OutboxMail(ctx, e.Outbox.Int64)
-		if err != nil {
-			return err.Error()
-		}
-		return fmt.Sprintf("acknowledgement %s to %s: %q → %s", m.Status, strings.Join(m.Rcpt, ", "), m.Subject, x.file(m, ref))
+		return fmt.Sprintf("case %s opened (language %s), assigned to %s; decision due %s", ref, c.Language, c.HandlerAddress, c.DecisionDue)
 	case "followup_received":
 		return fmt.Sprintf("threaded into case %s as a follow-up (no second acknowledgement)", ref)
+	case "category_changed":
+		return fmt.Sprintf("#categorie: case %s is now in category %q", ref, d["to"])
+	case "extended":
+		return fmt.Sprintf("#verleng: decision due moved from %s to %s (%s)", d["from"], d["to"], d["reason"])
+	case "closed":
+		return fmt.Sprintf("#sluit: case %s closed, outcome %s", ref, d["outcome"])
+	case "answered":
+		return "the handler's text (without commands and quoted history) goes to the complainant"
+	case "internal_note":
+		return "kept as an internal note"
 	default:
 		return fmt.Sprintf("%s on case %s %s", e.Kind, ref, string(e.Detail))
 	}
 }
 
 func (x *demo) ackMessageID(ctx context.Context, caseID int64) (string, error) {
+	return x.lastSent(ctx, caseID, "ack")
+}
+
+// lastSent is the Message-ID of the newest mail of kind sent on a case.
+func (x *demo) lastSent(ctx context.Context, caseID int64, kind string) (string, error) {
 	ms, err := x.d.Store.OutboxForCase(ctx, caseID)
 	if err != nil {
 		return "", err
 	}
-	for _, m := range ms {
-		if m.Kind == "ack" {
-			return m.MessageID, nil
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Kind == kind {
+			return ms[i].MessageID, nil
 		}
 	}
-	return "", fmt.Errorf("no acknowledgement for case %d", caseID)
+	return "", fmt.Errorf("no %s mail on case %d", kind, caseID)
 }
 
-var messageIDRE = regexp.MustCompile(`(?mi)^Message-Id: *<([^>\r\n]*)>`)
+var messageIDRE = regexp.MustCompile(`(?mi)^Message-Id:\s*<([^>\s]*)>`)
 
 // keep remembers a mail the SMTP server received.
 func (x *demo) keep(r smtptest.Received) {
