@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/klachtd/klachtd/internal/config"
 )
@@ -37,6 +39,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	if *once {
 		err = d.RunOnce(ctx)
 	} else {
+		stop := reloadOnHUP(ctx, d, *path, log)
+		defer stop()
 		err = d.Run(ctx)
 	}
 	if err != nil {
@@ -57,4 +61,28 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// reloadOnHUP re-reads the config on SIGHUP and swaps in the new handlers,
+// managers and routing; mails in progress finish with the old ones. A bad
+// config is logged and the running one kept. Connection settings (database,
+// IMAP, SMTP) need a restart.
+func reloadOnHUP(ctx context.Context, d *Daemon, path string, log *slog.Logger) (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				if err := d.Reload(path, os.Getenv); err != nil {
+					log.Error("reload_failed", slog.Any("error", err))
+				} else {
+					log.Info("reloaded", slog.Int("handlers", len(d.Config.Handlers)))
+				}
+			}
+		}
+	}()
+	return func() { signal.Stop(hup) }
 }

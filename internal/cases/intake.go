@@ -175,3 +175,6 @@ func firstAddress(as []parse.Address) string {
 
 // errNoCase is findCase's "this mail threads to no case".
 var errNoCase = errors.New("no case")
+
+// People returns the handlers, managers and routing in use.
+func (in *Intake) People() *People { return in.people.Load() }

@@ -1,0 +1,18 @@
+package main
+
+import (
+	"github.com/klachtd/klachtd/internal/cases"
+	"github.com/klachtd/klachtd/internal/config"
+)
+
+// Reload reads the config again and swaps in what can change while running:
+// handlers, managers and routing. It returns the error of a bad config and
+// then changes nothing.
+func (d *Daemon) Reload(path string, getenv func(string) string) error {
+	cfg, err := config.Load(path, getenv)
+	if err != nil {
+		return err
+	}
+	d.Intake.SetPeople(cases.PeopleFromConfig(cfg))
+	return nil
+}
