@@ -19,6 +19,7 @@ import (
 	"github.com/klachtd/klachtd/internal/mailbox"
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
+	"github.com/klachtd/klachtd/internal/schedule"
 	"github.com/klachtd/klachtd/internal/store"
 	"github.com/klachtd/klachtd/templates"
 )
@@ -41,6 +42,7 @@ type Daemon struct {
 	Store   *store.Store
 	Intake  *cases.Intake
 	Watcher *mailbox.Watcher
+	Sweeper *schedule.Sweeper
 	river   *river.Client[*sql.Tx]
 }
 
@@ -95,6 +97,9 @@ func (d *Daemon) Open(ctx context.Context) error {
 		People: cases.PeopleFromConfig(c), AutoRepliesPerDay: c.Intake.AutoRepliesPerDay,
 		Now: d.Now, Logger: d.Logger,
 	})
+	so := schedule.OptionsFromConfig(c)
+	so.Store, so.Queue, so.Policy, so.Calendar, so.Now, so.Logger = d.Store, queue, policy, cal, d.Now, d.Logger
+	d.Sweeper = schedule.New(so)
 	d.Watcher, err = mailbox.New(mailbox.Options{
 		Address: c.IMAP.Address, TLS: c.IMAP.TLS, TLSConfig: d.IMAPTLS,
 		Username: c.IMAP.Username, Password: c.IMAP.Password,
@@ -121,6 +126,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.Watcher.Run(gctx) })
+	g.Go(func() error { return d.Sweeper.Run(gctx) })
 	err := g.Wait()
 	return errors.Join(err, d.StopQueue())
 }

@@ -36,6 +36,7 @@ type Config struct {
 	// acknowledgement terms); see internal/deadline.CalendarConfig.
 	Calendar  deadline.CalendarConfig `toml:"calendar"`
 	Templates Templates               `toml:"templates"`
+	Schedule  Schedule                `toml:"schedule"`
 
 	Handlers []Handler `toml:"handlers"`
 	Managers []Manager `toml:"managers"`
@@ -182,6 +183,7 @@ func (c *Config) setDefaults() {
 	def(&c.Log.Format, "text")
 	def(&c.Log.Level, "info")
 	def(&c.Policy.Preset, "generic")
+	c.Schedule.setDefaults()
 	if c.IMAP.PollInterval.Duration == 0 {
 		c.IMAP.PollInterval.Duration = time.Minute
 	}
@@ -242,6 +244,7 @@ func (c *Config) Validate() error {
 		bad("imap.username", "missing")
 	}
 	c.validatePeople(bad)
+	c.Schedule.validate(bad)
 	if !plainAddress(c.Intake.Address) {
 		bad("intake.address", "not a plain e-mail address: %q", c.Intake.Address)
 	}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/schedule"
+	"github.com/klachtd/klachtd/internal/store"
+	"github.com/klachtd/klachtd/templates"
+)
+
+const templatesUsage = `usage: klachtd templates preview NAME [--lang nl|en] [--html] [--dir DIR]
+
+Renders a mail template with sample data: the subject, the text body and,
+with --html, the HTML body. --dir (default $KLACHTD_TEMPLATES_DIR) is an
+override directory as in [templates] dir. Templates: %s
+`
+
+// runTemplates is `klachtd templates preview NAME [--lang en]`.
+func runTemplates(args []string, stdout, stderr io.Writer) int {
+	names := strings.Join(templates.Names(), ", ")
+	if len(args) == 0 || args[0] != "preview" {
+		fmt.Fprintf(stderr, templatesUsage, names)
+		return 2
+	}
+	fs := flag.NewFlagSet("templates preview", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lang := fs.String("lang", "nl", "language: nl or en")
+	html := fs.Bool("html", false, "also print the HTML body")
+	dir := fs.String("dir", os.Getenv("KLACHTD_TEMPLATES_DIR"), "template override directory")
+	// Flags may come before or after NAME.
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		fmt.Fprintf(stderr, templatesUsage, names)
+		return 2
+	}
+	name := rest[0]
+	if err := fs.Parse(rest[1:]); err != nil || fs.NArg() > 0 {
+		fmt.Fprintf(stderr, templatesUsage, names)
+		return 2
+	}
+	if *lang != "nl" && *lang != "en" {
+		fmt.Fprintf(stderr, "klachtd templates: --lang must be nl or en, not %q\n", *lang)
+		return 2
+	}
+	if !slices.Contains(templates.Names(), name) {
+		fmt.Fprintf(stderr, "klachtd templates: no template %q (have %s)\n", name, names)
+		return 2
+	}
+	set, err := templates.Load(*dir, deadline.Location())
+	if err != nil {
+		fmt.Fprintln(stderr, "klachtd templates:", err)
+		return 1
+	}
+	r, err := set.Render(name, *lang, previewData(name))
+	if err != nil {
+		fmt.Fprintln(stderr, "klachtd templates:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Subject: %s\n\n%s", r.Subject, r.Text)
+	if *html && r.HTML != "" {
+		fmt.Fprintf(stdout, "\n----- text/html -----\n%s", r.HTML)
+	}
+	return 0
+}
+
+// previewData is the sample data of a template, as its sender would fill
+// it; templates without an entry get the generic sample.
+func previewData(name string) any {
+	if f, ok := previewSamples[name]; ok {
+		return f()
+	}
+	return sampleGeneric()
+}
+
+// previewSamples holds one sample per template name. A new template gets an
+// entry here, with the same data type its sender passes (TestPreviewEveryTemplate
+// renders every name in both languages and fails on "<no value>").
+var previewSamples = map[string]func() any{
+	"ack": func() any {
+		return map[string]any{"Case": sampleCase(), "Subject": sampleCase().Subject, "IntakeName": sampleIntakeName}
+	},
+	"notify": func() any {
+		return map[string]any{
+			"Case": sampleCase(), "Subject": sampleCase().Subject, "From": `"Jan de Vries" <jan@example.nl>`,
+			"Handler": map[string]any{"Name": "Anna de Boer", "Address": "anna@gemeente-voorbeeld.nl"},
+			"Intake":  "klachten@gemeente-voorbeeld.nl", "Text": sampleText,
+			"Attachments": []string{"foto-bouwplaats.jpg"}, "Commands": sampleCommands, "IntakeName": sampleIntakeName,
+		}
+	},
+	"forward": func() any {
+		return map[string]any{"Case": sampleCase(), "Subject": "Re: " + sampleCase().Subject,
+			"From": `"Jan de Vries" <jan@example.nl>`, "Text": "Vanochtend begonnen ze weer om kwart over vijf.",
+			"Attachments": []string{}, "IntakeName": sampleIntakeName}
+	},
+	"relay": func() any {
+		return map[string]any{"Case": sampleCase(), "Subject": sampleCase().Subject, "IntakeName": sampleIntakeName,
+			"Text": "Wij hebben de aannemer gevraagd pas om zeven uur te beginnen en controleren dat volgende week."}
+	},
+	"confirm": func() any {
+		c := sampleCase()
+		c.Extensions, c.DecisionDue = 1, deadline.NewDate(2027, 1, 11)
+		return map[string]any{"Case": c, "Subject": c.Subject, "Commands": sampleCommands, "IntakeName": sampleIntakeName,
+			"Changes": []string{"termijn verlengd tot 2027-01-11"}, "Errors": []string{}}
+	},
+	"extension": func() any {
+		c := sampleCase()
+		c.Extensions, c.DecisionDue = 1, deadline.NewDate(2027, 1, 11)
+		return map[string]any{"Case": c, "Subject": c.Subject, "IntakeName": sampleIntakeName,
+			"Reason": "wij wachten op het verslag van de aannemer"}
+	},
+	schedule.KindReminder: func() any {
+		return schedule.ReminderData{IntakeName: sampleIntakeName, HandlerName: "Anna de Boer",
+			Case: sampleLine(7), Point: "due-5wd", WorkingDaysLeft: 5}
+	},
+	schedule.KindEscalation: func() any {
+		return schedule.EscalationData{IntakeName: sampleIntakeName, Case: sampleLine(-1), Point: "overdue", Level: 1}
+	},
+	schedule.KindDigest: func() any {
+		day := deadline.NewDate(2026, 12, 17)
+		late, soon, fresh := sampleLine(-3), sampleLine(2), sampleLine(40)
+		for _, l := range []*schedule.CaseLine{&late, &soon, &fresh} {
+			l.Due = day.AddDays(l.DaysLeft)
+		}
+		late.Overdue = true
+		soon.Ref, soon.Subject, soon.DueSoon, soon.Handler = "KL-2026-000131", "Parkeervergunning niet verlengd", true, ""
+		fresh.Ref, fresh.Subject, fresh.New, fresh.AckBounced = "KL-2026-000187", "Wachttijd loket", true, true
+		return schedule.DigestData{IntakeName: sampleIntakeName, ManagerName: "Mark Visser",
+			Date: day, DueSoonDays: 5, Cases: []schedule.CaseLine{late, soon, fresh},
+			Overdue: 1, DueSoon: 1, AckProblems: 1, New: 1}
+	},
+}
+
+const sampleIntakeName = "Klachtenmeldpunt Gemeente Voorbeeld"
+
+const sampleText = `Sinds drie weken begint de bouwplaats elke ochtend om half zes met heien.
+Ik vind dat de gemeente moet optreden en wil graag weten wat u gaat doen.`
+
+const sampleCommands = `#status in_behandeling
+#verleng 4w reden
+#sluit gegrond|ongegrond|deels`
+
+func sampleCase() *store.Case {
+	received := time.Date(2026, 11, 2, 8, 12, 0, 0, deadline.Location())
+	return &store.Case{
+		ID: 123, Ref: "KL-2026-000123", Status: store.StatusInProgress, Category: "bouw",
+		HandlerAddress: "anna@gemeente-voorbeeld.nl", ComplainantName: "Jan de Vries",
+		ComplainantAddress: "jan@example.nl", Subject: "Overlast bouwplaats", Language: "nl",
+		ReceivedAt: received, Policy: deadline.PresetAwb, AckDue: deadline.NewDate(2026, 11, 9),
+		DecisionDue: deadline.NewDate(2026, 12, 14), CreatedAt: received, UpdatedAt: received,
+		Outcome: sql.NullString{},
+	}
+}
+
+// sampleLine is the sample case as the scheduler shows it, daysLeft days
+// before (negative: after) its due date.
+func sampleLine(daysLeft int) schedule.CaseLine {
+	c := sampleCase()
+	return schedule.CaseLine{Ref: c.Ref, Subject: c.Subject, Handler: "Anna de Boer", Received: c.ReceivedAt,
+		Due: c.DecisionDue, DaysLeft: daysLeft}
+}
+
+func sampleGeneric() any {
+	return map[string]any{"Case": sampleCase(), "Subject": sampleCase().Subject, "IntakeName": sampleIntakeName,
+		"Text": sampleText, "Commands": sampleCommands}
+}

@@ -1,0 +1,74 @@
+package schedule
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/store"
+)
+
+// The kinds of mail the scheduler sends; also the outbox kind and the
+// template name.
+const (
+	KindReminder   = "reminder"
+	KindEscalation = "escalation"
+	KindDigest     = "digest"
+)
+
+// duePoints is what is due for one case today: at most one reminder and at
+// most one escalation.
+type duePoints struct {
+	reminder, escalation *deadline.Point
+}
+
+// pointsDue picks, from a case's current state, the reminder and the
+// escalation that are due on today. Points are recomputed from the current
+// due date, so an extension moves them. Of the points on or before today
+// only the latest counts: a daemon that was down sends what it missed once,
+// not every missed point in a row. A reminder is not sent once the case is
+// overdue (the escalation says more); "escalate-due-Nwd" only applies to a
+// case that was not extended; a paused case (pausable policy, waiting on
+// the complainant) gets neither, as its due date is still to move.
+func pointsDue(p deadline.Policy, c *store.Case, today deadline.Date, cal *deadline.Calendar) duePoints {
+	if p.Pausable && c.Status == store.StatusWaiting {
+		return duePoints{}
+	}
+	reminders, escalations := p.PointsFor(c.DecisionDue, c.ReceivedAt, cal)
+	var d duePoints
+	if !today.After(c.DecisionDue) {
+		d.reminder = latest(reminders, today, func(deadline.Point) bool { return true })
+	}
+	d.escalation = latest(escalations, today, func(pt deadline.Point) bool {
+		return c.Extensions == 0 || !strings.HasPrefix(pt.Name, "escalate-due-")
+	})
+	return d
+}
+
+// latest is the last point on or before today that ok accepts, or nil.
+// Points come sorted by date.
+func latest(points []deadline.Point, today deadline.Date, ok func(deadline.Point) bool) *deadline.Point {
+	var found *deadline.Point
+	for i, pt := range points {
+		if pt.Date.After(today) {
+			break
+		}
+		if ok(pt) {
+			found = &points[i]
+		}
+	}
+	return found
+}
+
+// dedupeKey makes "once per case, point and date" an outbox constraint:
+// reminder:<case>:<point>:<date>. The date is the point's own date, so a
+// point that an extension moves is sent again on its new date, and one
+// that it does not move (received+2w) is not.
+func dedupeKey(kind string, caseID int64, pt deadline.Point) string {
+	return fmt.Sprintf("%s:%d:%s:%s", kind, caseID, pt.Name, pt.Date)
+}
+
+// digestKey makes "one digest per manager and day" an outbox constraint.
+func digestKey(day deadline.Date, addr string) string {
+	return fmt.Sprintf("digest:%s:%s", day, strings.ToLower(addr))
+}

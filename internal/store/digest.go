@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/klachtd/klachtd/internal/deadline"
+)
+
+// DigestCase is one open case a manager's digest mentions, with the reasons.
+type DigestCase struct {
+	ID             int64         `db:"id"`
+	Ref            string        `db:"ref"`
+	Subject        string        `db:"subject"`
+	HandlerAddress string        `db:"handler_address"`
+	Status         string        `db:"status"`
+	DecisionDue    deadline.Date `db:"decision_due"`
+	Extensions     int           `db:"extensions"`
+	CreatedAt      time.Time     `db:"created_at"`
+
+	Overdue     bool `db:"overdue"`      // awaiting a decision, due before today
+	DueSoon     bool `db:"due_soon"`     // awaiting a decision, due from today to DigestQuery.SoonUntil
+	AckFailed   bool `db:"ack_failed"`   // the acknowledgement failed, or a delivery attempt did
+	AckBounced  bool `db:"ack_bounced"`  // the acknowledgement came back: bad address
+	NeedsReview bool `db:"needs_review"` // a person must look (withheld acknowledgement, bounce, …)
+	New         bool `db:"new"`          // registered after DigestQuery.NewSince
+}
+
+// DigestQuery says what a digest counts as overdue, due soon and new.
+type DigestQuery struct {
+	Today     deadline.Date
+	SoonUntil deadline.Date // last day that counts as due soon
+	NewSince  time.Time
+}
+
+// DigestCases lists the open cases that a digest mentions: overdue, due
+// soon, acknowledgement failed or bounced, marked for review, or new.
+func (s *Store) DigestCases(ctx context.Context, q DigestQuery) ([]DigestCase, error) {
+	var cs []DigestCase
+	err := s.db.SelectContext(ctx, &cs, `
+		WITH flagged AS (
+			SELECT c.id, c.ref, c.subject, c.handler_address, c.status, c.decision_due, c.extensions, c.created_at,
+				(c.`+awaitingDecision+` AND c.decision_due < $1) AS overdue,
+				(c.`+awaitingDecision+` AND c.decision_due >= $1 AND c.decision_due <= $2) AS due_soon,
+				EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.id AND o.kind = 'ack'
+					AND (o.status = 'failed' OR (o.status = 'queued' AND o.attempts > 0))) AS ack_failed,
+				c.ack_bounced, c.needs_review,
+				c.created_at > $3 AS new
+			FROM cases c WHERE c.status <> 'gesloten'
+		)
+		SELECT * FROM flagged WHERE overdue OR due_soon OR ack_failed OR ack_bounced OR needs_review OR new
+		ORDER BY decision_due, id`, q.Today, q.SoonUntil, q.NewSince)
+	if err != nil {
+		return nil, fmt.Errorf("store: digest cases: %w", err)
+	}
+	return cs, nil
+}
+
+// LastDigestTo is when the latest digest to addr before t was queued; ok is
+// false when there was none.
+func (s *Store) LastDigestTo(ctx context.Context, addr string, before time.Time) (at time.Time, ok bool, err error) {
+	var t sql.NullTime
+	err = s.db.GetContext(ctx, &t, `
+		SELECT max(created_at) FROM outbox WHERE kind = 'digest' AND rcpt @> ARRAY[lower($1)] AND created_at < $2`, addr, before)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: last digest: %w", err)
+	}
+	return t.Time, t.Valid, nil
+}
