@@ -1,0 +1,161 @@
+package cases
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/parse"
+	"github.com/klachtd/klachtd/internal/store"
+)
+
+func TestSplitCommands(t *testing.T) {
+	cmds, rest := splitCommands("\n#status in_behandeling\n\n#categorie Geluid en overlast\nBeste heer,\n\n#niet meer: dit staat in de tekst\n")
+	if len(cmds) != 2 || cmds[0].name != "status" || cmds[0].arg != "in_behandeling" || cmds[1].arg != "Geluid en overlast" {
+		t.Errorf("commands = %+v", cmds)
+	}
+	if rest != "Beste heer,\n\n#niet meer: dit staat in de tekst" {
+		t.Errorf("rest = %q", rest)
+	}
+}
+
+func TestRoute(t *testing.T) {
+	p := &People{
+		Handlers: []config.Handler{
+			{Name: "Algemeen", Address: "algemeen@gemeente.example", Default: true},
+			{Name: "Zorg", Address: "zorg@gemeente.example", Categories: []string{"zorg"}},
+			{Name: "Parkeren", Address: "parkeren@gemeente.example"},
+		},
+		Routing: []config.Route{
+			{Category: "zorg", To: "zorg"},
+			{Category: "parkeren", Words: []string{"parkeervergunning", "parking permit"}, Handler: "Parkeren"},
+		},
+	}
+	tests := []struct {
+		name, subject, to  string
+		category, handler string
+	}{
+		{"sub-address", "Klacht", "klachten+zorg@gemeente.example", "zorg", "zorg@gemeente.example"},
+		{"words, named handler", "My Parking Permit", "klachten@gemeente.example", "parkeren", "parkeren@gemeente.example"},
+		{"nothing matches: default", "Afval", "klachten@gemeente.example", "", "algemeen@gemeente.example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := &parse.Message{Subject: tt.subject, To: []parse.Address{{Address: tt.to}}}
+			cat, h := p.route(msg)
+			if cat != tt.category || h == nil || h.Address != tt.handler {
+				t.Errorf("route = %q, %+v; want %q, %s", cat, h, tt.category, tt.handler)
+			}
+		})
+	}
+}
+
+func TestAuthenticated(t *testing.T) {
+	msg := func(vals ...string) *parse.Message {
+		return &parse.Message{Header: map[string][]string{"Authentication-Results": vals}}
+	}
+	tests := []struct {
+		name    string
+		trusted string
+		m       *parse.Message
+		want    bool
+	}{
+		{"no trusted host configured", "", msg(), true},
+		{"dkim pass from our host", "mx.example.nl", msg("mx.example.nl; dkim=pass header.d=example.nl"), true},
+		{"spf pass from our host", "mx.example.nl", msg("mx.example.nl; dkim=none; spf=pass smtp.mailfrom=example.nl"), true},
+		{"pass from someone else's host", "mx.example.nl", msg("mx.evil.example; dkim=pass"), false},
+		{"fail from our host", "mx.example.nl", msg("mx.example.nl; dkim=fail; spf=softfail"), false},
+		{"no header", "mx.example.nl", msg(), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, why := authenticated(tt.m, tt.trusted); got != tt.want {
+				t.Errorf("authenticated = %v (%s), want %v", got, why, tt.want)
+			}
+		})
+	}
+}
+
+func TestCommandPlans(t *testing.T) {
+	awb, _ := deadline.Preset("awb")
+	generic, _ := deadline.Preset("generic")
+	p := &People{Handlers: []config.Handler{{Name: "Piet", Address: "piet@gemeente.example"}}}
+	due := deadline.NewDate(2026, 12, 14)
+	base := store.Case{Status: store.StatusReceived, DecisionDue: due}
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, deadline.Location())
+	tests := []struct {
+		name   string
+		policy deadline.Policy
+		c      store.Case
+		cmds   string
+		errs   string // substring of the first error, "" for none
+		check  func(pl *plan) string
+	}{
+		{"status", awb, base, "#status in_behandeling", "", func(pl *plan) string {
+			return want(pl.c.Status == store.StatusInProgress, "status")
+		}},
+		{"waiting is refused under awb", awb, base, "#status wacht_op_klager", "geen opschorting", nil},
+		{"waiting pauses a pausable policy", generic, base, "#status wacht_op_klager", "", func(pl *plan) string {
+			return want(pl.c.Status == store.StatusWaiting && pl.c.PausedAt.Time.Equal(now), "pause")
+		}},
+		{"assign by name", awb, base, "#toewijzen piet", "", func(pl *plan) string {
+			return want(pl.c.HandlerAddress == "piet@gemeente.example" && pl.assignedTo != nil, "assignment")
+		}},
+		{"assign to a stranger", awb, base, "#toewijzen iemand@example.nl", "geen behandelaar", nil},
+		{"extend", awb, base, "#verleng 4w advies nodig", "", func(pl *plan) string {
+			return want(pl.c.DecisionDue.String() == "2027-01-11" && pl.c.Extensions == 1 && pl.extended, "extension "+pl.c.DecisionDue.String())
+		}},
+		{"extend twice", awb, store.Case{DecisionDue: due, Extensions: 1}, "#verleng 2w nog meer tijd", "verlenging geweigerd", nil},
+		{"extend too long", awb, base, "#verleng 6w lang", "verlenging geweigerd", nil},
+		{"extend without reason", awb, base, "#verleng 4w", "reden ontbreekt", nil},
+		{"extend after the due date", awb, store.Case{DecisionDue: deadline.NewDate(2026, 11, 19)}, "#verleng 4w te laat", "verlenging geweigerd", nil},
+		{"consent after the extension", awb, store.Case{DecisionDue: due, Extensions: 1}, "#toestemming 2w klager stemt in", "", func(pl *plan) string {
+			return want(pl.c.DecisionDue.String() == "2026-12-28" && pl.c.ConsentedDelays == 1, "consented delay "+pl.c.DecisionDue.String())
+		}},
+		{"close", awb, base, "#sluit deels", "", func(pl *plan) string {
+			return want(pl.c.Status == store.StatusClosed && pl.c.Outcome.String == "deels_gegrond" && pl.c.ClosedAt.Valid, "closing")
+		}},
+		{"close with a bad outcome", awb, base, "#sluit misschien", "onbekende uitkomst", nil},
+		{"unknown", awb, base, "#verwijder", "onbekende opdracht", nil},
+		{"one bad command spoils all", awb, base, "#categorie afval\n#sluit misschien", "onbekende uitkomst", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := NewIntake(Options{Policy: tt.policy})
+			cmds, _ := splitCommands(tt.cmds)
+			pl := in.makePlan(tt.c, cmds, p, now)
+			switch {
+			case tt.errs == "" && len(pl.errors) > 0:
+				t.Fatalf("errors: %v", pl.errors)
+			case tt.errs != "" && (len(pl.errors) == 0 || !strings.Contains(strings.Join(pl.errors, "\n"), tt.errs)):
+				t.Fatalf("errors %v, want one with %q", pl.errors, tt.errs)
+			}
+			if tt.check != nil {
+				if msg := tt.check(pl); msg != "" {
+					t.Error(msg)
+				}
+			}
+		})
+	}
+}
+
+func want(ok bool, what string) string {
+	if ok {
+		return ""
+	}
+	return "wrong " + what
+}
+
+func TestGuessLanguage(t *testing.T) {
+	if got := guessLanguage("I applied for a permit and I have not heard from you.", "nl"); got != "en" {
+		t.Errorf("English text: %s", got)
+	}
+	if got := guessLanguage("Ik heb een vergunning aangevraagd en niets van u gehoord.", "en"); got != "nl" {
+		t.Errorf("Dutch text: %s", got)
+	}
+	if got := guessLanguage("OK", "nl"); got != "nl" {
+		t.Errorf("too short: %s", got)
+	}
+}
