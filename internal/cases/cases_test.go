@@ -34,7 +34,7 @@ func TestRoute(t *testing.T) {
 		},
 	}
 	tests := []struct {
-		name, subject, to  string
+		name, subject, to string
 		category, handler string
 	}{
 		{"sub-address", "Klacht", "klachten+zorg@gemeente.example", "zorg", "zorg@gemeente.example"},
