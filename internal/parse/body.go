@@ -190,7 +190,7 @@ func (p *parser) collectAttachments(pt *part, parent *part, tnefText *string) {
 	}
 	name := pt.filename()
 	if isTNEF(pt.ctype, name) {
-		if p.addTNEF(data, tnefText) {
+		if p.addTNEF(data, !sameMemory(data, pt.body), tnefText) {
 			return
 		}
 	}

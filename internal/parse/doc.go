@@ -24,7 +24,11 @@
 //     Beyond the input itself, Parse allocates roughly the decoded size of
 //     the part bodies, never a multiple of the message size.
 //
-// go-message is used here only for its charset tables' approach; the MIME
-// walk is done on the byte slice so that bodies are sliced, not copied, and
-// so that broken structure can be recovered instead of rejected.
+// The MIME walk is done on the input byte slice rather than through
+// go-message's streaming reader: bodies are sliced, not copied, broken
+// structure (a wrong boundary, a missing close delimiter, a header without
+// an empty line after it) is recovered instead of rejected, and RFC 2231
+// parameters in any charset are decoded. Charsets come from
+// golang.org/x/text (WHATWG labels first, as mail clients do), HTML is read
+// with golang.org/x/net/html.
 package parse

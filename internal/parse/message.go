@@ -84,7 +84,10 @@ type Report struct {
 
 // Permanent reports whether the report is a permanent delivery failure.
 func (r *Report) Permanent() bool {
-	return r != nil && strings.EqualFold(r.Action, "failed") || r != nil && strings.HasPrefix(r.Status, "5.")
+	if r == nil {
+		return false
+	}
+	return strings.EqualFold(r.Action, "failed") || strings.HasPrefix(r.Status, "5.")
 }
 
 // Message is what klachtd understands of one mail.

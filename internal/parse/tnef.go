@@ -330,8 +330,9 @@ func isTNEF(ctype, name string) bool {
 
 // addTNEF unpacks a winmail.dat into the message's attachments and hands
 // back its body text. It reports false when the data is not TNEF, so that
-// the caller keeps it as an ordinary attachment.
-func (p *parser) addTNEF(data []byte, text *string) bool {
+// the caller keeps it as an ordinary attachment. owned says data is a
+// decoded copy the files may point into, not the caller's buffer.
+func (p *parser) addTNEF(data []byte, owned bool, text *string) bool {
 	res, err := decodeTNEF(data)
 	if res == nil {
 		p.warnOnce("winmail.dat is not a TNEF stream: kept as an attachment")
@@ -344,8 +345,8 @@ func (p *parser) addTNEF(data []byte, text *string) bool {
 		*text = res.text
 	}
 	for _, a := range res.attachments {
-		if a.Data != nil {
-			a.Data = append([]byte(nil), a.Data...) // data may be the caller's buffer
+		if a.Data != nil && !owned {
+			a.Data = append([]byte(nil), a.Data...) // never hand out the caller's buffer
 		}
 		p.msg.Attachments = append(p.msg.Attachments, a)
 	}
