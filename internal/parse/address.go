@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/mail"
 	"strings"
+	"unicode/utf8"
 )
 
 // parseAddressList reads an address header: net/mail first (RFC 5322 with
@@ -148,6 +149,9 @@ func isASCII(s string) bool {
 // that contain "@" (some mailers drop the brackets).
 func parseIDs(raw []byte) []string {
 	s := unfold(raw)
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	var ids []string
 	for {
 		lt := strings.IndexByte(s, '<')

@@ -206,7 +206,7 @@ func (p *parser) collectAttachments(pt *part, parent *part, tnefText *string) {
 		Size:        int64(len(data)),
 		Inline:      pt.disp == "inline" || pt.disp == "" && pt.hdr.has("Content-Id"),
 		Data:        data,
-		ContentID:   strings.Trim(pt.hdr.getString("Content-Id"), "<> "),
+		ContentID:   strings.ToValidUTF8(strings.Trim(pt.hdr.getString("Content-Id"), "<> "), "?"),
 	})
 }
 

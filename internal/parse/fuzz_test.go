@@ -30,7 +30,23 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("recovered panic: %s", w)
 			}
 		}
-		for _, s := range []string{m.Text, m.NewText, m.Subject, m.ReplyAddress} {
+		strs := []string{m.Text, m.NewText, m.Subject, m.ReplyAddress, m.ReturnPath, m.MessageID, m.CaseRef}
+		strs = append(append(strs, m.InReplyTo...), m.References...)
+		for _, list := range [][]Address{m.From, m.ReplyTo, m.To, m.Cc} {
+			for _, a := range list {
+				strs = append(strs, a.Name, a.Address)
+			}
+		}
+		for _, a := range m.Attachments {
+			strs = append(strs, a.Filename, a.ContentType, a.ContentID)
+		}
+		if r := m.Report; r != nil {
+			strs = append(strs, r.ReportType, r.Action, r.Status, r.Recipient, r.OriginalMessageID, r.Disposition, r.DiagnosticCode)
+		}
+		for _, vs := range m.Header {
+			strs = append(strs, vs...)
+		}
+		for _, s := range strs {
 			if !utf8.ValidString(s) {
 				t.Fatalf("invalid UTF-8: %q", s)
 			}

@@ -16,7 +16,7 @@ import (
 // and Gmail write them.
 func (p *parser) parseMediaValue(v string) (string, map[string]string) {
 	value, rest, _ := strings.Cut(v, ";")
-	value = strings.ToLower(strings.TrimSpace(value))
+	value = strings.ToLower(strings.TrimSpace(strings.ToValidUTF8(value, "?")))
 	if rest == "" {
 		return value, nil
 	}

@@ -85,7 +85,7 @@ func (p *parser) readAddresses(h header) {
 	m.To = p.parseAddressList(h.get("To"), "To")
 	m.Cc = p.parseAddressList(h.get("Cc"), "Cc")
 	if h.has("Return-Path") {
-		rp := normalizeAddr(unfold(h.get("Return-Path")))
+		rp := normalizeAddr(p.decodeHeaderText(unfold(h.get("Return-Path"))))
 		if rp == "" {
 			m.NullReturnPath = true
 		} else {

@@ -37,8 +37,8 @@ func readDSN(rep *Report, data []byte) {
 		if action == "" || chosen {
 			continue
 		}
-		rep.Action = action
-		rep.Status = firstToken(h.getString("Status"))
+		rep.Action = strings.ToValidUTF8(action, "?")
+		rep.Status = strings.ToValidUTF8(firstToken(h.getString("Status")), "?")
 		rep.Recipient = typedValue(h.getString("Final-Recipient"))
 		if rep.Recipient == "" {
 			rep.Recipient = typedValue(h.getString("Original-Recipient"))
@@ -51,7 +51,7 @@ func readDSN(rep *Report, data []byte) {
 // readMDN reads a message/disposition-notification body (RFC 8098).
 func readMDN(rep *Report, data []byte) {
 	h, _, _, _, _ := readHeader(trimBlankLines(data), 64<<10)
-	rep.Disposition = h.getString("Disposition")
+	rep.Disposition = strings.ToValidUTF8(h.getString("Disposition"), "?")
 	rep.Recipient = typedValue(h.getString("Final-Recipient"))
 	if ids := parseIDs(h.get("Original-Message-Id")); len(ids) > 0 {
 		rep.OriginalMessageID = ids[0]
@@ -60,6 +60,7 @@ func readMDN(rep *Report, data []byte) {
 
 // typedValue strips the address type of "rfc822; jan@example.nl".
 func typedValue(s string) string {
+	s = strings.ToValidUTF8(s, "?")
 	if _, v, ok := strings.Cut(s, ";"); ok {
 		return strings.TrimSpace(strings.Trim(strings.TrimSpace(v), "<>"))
 	}
