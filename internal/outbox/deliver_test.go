@@ -159,4 +159,3 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
-
