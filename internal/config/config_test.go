@@ -134,3 +134,16 @@ func TestRedactedHidesSecrets(t *testing.T) {
 		t.Errorf("redacted config lost the rest:\n%s", out)
 	}
 }
+
+// The example config that ships must load.
+func TestExampleConfigIsValid(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(secret, []byte("x"), 0o600)
+	c, err := Load("../../config/klachtd.example.toml", env("KLACHTD_IMAP_PASSWORD_FILE", secret, "KLACHTD_SMTP_PASSWORD_FILE", secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Handlers) == 0 || len(c.Managers) == 0 || len(c.Routing) == 0 || c.Policy.Preset != "awb" {
+		t.Errorf("example config lost its people or policy: %+v", c)
+	}
+}
