@@ -163,6 +163,10 @@ func (d *Daemon) RunOnce(ctx context.Context) error {
 		return err
 	}
 	_, err := d.Watcher.Once(ctx)
+	if errors.Is(err, mailbox.ErrLocked) {
+		d.Logger.Info("mailbox_locked_by_another_instance")
+		err = nil
+	}
 	err = errors.Join(err, d.Drain(ctx))
 	return errors.Join(err, d.StopQueue())
 }

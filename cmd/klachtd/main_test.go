@@ -297,3 +297,60 @@ func mustParse(t *testing.T, raw []byte) *mail.Message {
 	}
 	return m
 }
+
+// Two instances on one database and one mailbox: whatever the interleaving,
+// one case and one acknowledgement.
+func TestTwoInstancesAcknowledgeOnce(t *testing.T) {
+	h := newHarness(t)
+	other := h.daemon()
+	at := time.Date(2026, 11, 2, 8, 13, 0, 0, deadline.Location())
+	h.deliver(complaint, at)
+	h.deliver(strings.Replace(complaint, "complaint-1@", "complaint-2@", 1), at.Add(time.Minute))
+	msgs, err := h.imap.List("INBOX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := h.imap.User.Status("INBOX", &imap.StatusOptions{UIDValidity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both instances handle both mails at the same time, as if both had fetched them.
+	ctx := context.Background()
+	errs := make(chan error, 4)
+	for _, d := range []*Daemon{h.d, other} {
+		for _, m := range msgs {
+			go func() {
+				_, err := d.Intake.Handle(ctx, mailbox.Mail{Mailbox: "INBOX", UIDValidity: st.UIDValidity, UID: uint32(m.UID),
+					InternalDate: m.InternalDate, Raw: m.Raw, Size: int64(len(m.Raw))})
+				errs <- err
+			}()
+		}
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Then both run their normal pass concurrently; one of them holds the mailbox lock.
+	done := make(chan error, 2)
+	for _, d := range []*Daemon{h.d, other} {
+		go func() { done <- d.RunOnce(ctx) }()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := h.count(`SELECT count(*) FROM cases`); n != 2 {
+		t.Errorf("%d cases, want 2", n)
+	}
+	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'ack'`); n != 2 {
+		t.Errorf("%d acknowledgements queued, want 2", n)
+	}
+	if n := len(h.smtp.Mails()); n != 2 {
+		t.Errorf("%d mails sent, want 2", n)
+	}
+	if h.folder("INBOX") != 0 {
+		t.Errorf("mails left in INBOX")
+	}
+}
