@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,6 +43,9 @@ type demo struct {
 	imap   *mailboxtest.MemServer
 	clock  time.Time
 	lastID int64
+	// stop and lastOutbox: the next sweep stop, the last timed mail printed.
+	stop       int
+	lastOutbox int64
 
 	mu   sync.Mutex
 	sent map[string][]byte // Message-ID → the bytes the SMTP server received
@@ -95,6 +99,7 @@ func demoMain(ctx context.Context, stdout io.Writer, dir string, logger *slog.Lo
 		return err
 	}
 	cfg.Handlers = []config.Handler{{Name: "Bea de Wit", Address: "b.dewit@gemeente-voorbeeld.nl", Default: true}}
+	cfg.Managers = []config.Manager{{Name: "Mark Visser", Address: "m.visser@gemeente-voorbeeld.nl"}}
 	x.d = &Daemon{Config: cfg, Logger: logger, Now: x.now, Migrate: true, QueuePoll: 50 * time.Millisecond}
 	defer x.d.Close()
 	if err := x.d.Open(ctx); err != nil {
@@ -133,6 +138,9 @@ func (x *demo) story(ctx context.Context) error {
 	if err := x.handlerStory(ctx); err != nil {
 		return err
 	}
+	if err := x.sweepUntil(ctx, time.Date(2027, 12, 31, 0, 0, 0, 0, deadline.Location())); err != nil {
+		return err
+	}
 	fmt.Fprintf(x.out, "\nThe mails klachtd sent are in %s/ (open them in any mail client).\n", x.dir)
 	fmt.Fprintf(x.out, "Inbox after the run: %s\n", x.folderSummary())
 	return nil
@@ -151,6 +159,9 @@ func (x *demo) handlerStory(ctx context.Context) error {
 		{time.Date(2026, 11, 23, 14, 5, 0, 0, deadline.Location()), "06-handler-extend.eml", "KL-2026-000002", []string{"notify"}},
 		{time.Date(2026, 11, 27, 16, 50, 0, 0, deadline.Location()), "07-handler-close.eml", "KL-2026-000001", []string{"forward"}},
 	} {
+		if err := x.sweepUntil(ctx, st.day); err != nil {
+			return err
+		}
 		x.clock = st.day
 		c, err := x.d.Store.CaseByRef(ctx, st.ref)
 		if err != nil {
@@ -379,4 +390,71 @@ func execSQL(ctx context.Context, dsn, stmt string) error {
 	defer db.Close()
 	_, err = db.ExecContext(ctx, stmt)
 	return err
+}
+
+// demoStops are the moments the demo sweeps for timed work (reminders,
+// escalations, digests) with the clock moved there. Digests go out from
+// 08:00, so the early stops show reminders alone.
+var demoStops = []struct {
+	at  time.Time
+	why string
+}{
+	{time.Date(2026, 11, 16, 7, 30, 0, 0, deadline.Location()), "two weeks after receipt"},
+	{time.Date(2026, 12, 24, 7, 30, 0, 0, deadline.Location()), "10 working days before the extended due date"},
+	{time.Date(2027, 1, 12, 9, 0, 0, 0, deadline.Location()), "the day after the extended due date"},
+	{time.Date(2027, 1, 12, 15, 0, 0, 0, deadline.Location()), "the same day, a later sweep"},
+	{time.Date(2027, 1, 13, 8, 0, 0, 0, deadline.Location()), "the next morning"},
+}
+
+// sweepUntil runs the demo's sweep stops before until, in order, each once.
+func (x *demo) sweepUntil(ctx context.Context, until time.Time) error {
+	for x.stop < len(demoStops) && demoStops[x.stop].at.Before(until) {
+		s := demoStops[x.stop]
+		x.stop++
+		x.clock = s.at
+		if err := x.sweep(ctx, s.why); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sweep runs the scheduler once at the demo clock, lets the queue deliver,
+// and prints the reminders, escalations and digests it queued.
+func (x *demo) sweep(ctx context.Context, why string) error {
+	if err := x.d.StartQueue(ctx); err != nil {
+		return err
+	}
+	err := errors.Join(x.d.Sweeper.Sweep(ctx), x.d.Drain(ctx), x.d.StopQueue())
+	if err != nil {
+		return err
+	}
+	at := x.clock.Format("Mon 2 Jan 2006 15:04")
+	fmt.Fprintf(x.out, "%s  scheduler sweep (%s)\n", at, why)
+	pad := strings.Repeat(" ", len(at)+2)
+	ms, err := x.d.Store.OutboxAfter(ctx, x.lastOutbox, []string{"reminder", "escalation", "digest"})
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		fmt.Fprintf(x.out, "%s→ nothing new: every reminder, escalation and digest goes out once\n", pad)
+	}
+	for i := range ms {
+		m := &ms[i]
+		x.lastOutbox = m.ID
+		// The dedupe key names the point: reminder:<case>:<point>:<date>, digest:<date>:<manager>.
+		parts := strings.Split(m.DedupeKey.String, ":")
+		name, what := parts[1], m.Kind
+		switch m.Kind {
+		case "reminder", "escalation":
+			if name, err = x.d.Store.CaseRef(ctx, m.CaseID.Int64); err != nil {
+				return err
+			}
+			what = fmt.Sprintf("%s %s", m.Kind, parts[2])
+		case "digest":
+			what = "daily digest"
+		}
+		fmt.Fprintf(x.out, "%s→ %s, %s to %s: %q → %s\n", pad, what, m.Status, strings.Join(m.Rcpt, ", "), m.Subject, x.file(m, name))
+	}
+	return nil
 }
