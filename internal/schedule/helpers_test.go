@@ -36,7 +36,7 @@ var (
 // env is a database, a queue and a clock; sweeper() builds a Sweeper on
 // them as a (re)started daemon instance would.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	st     *store.Store
 	queue  *outbox.Queue
 	policy deadline.Policy
@@ -44,7 +44,7 @@ type env struct {
 	staff  schedule.Staff
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, st: storetest.New(t), staff: schedule.Staff{
 		DefaultHandler: anna, Handlers: []outbox.Address{anna, bram}, Managers: managed}}
