@@ -38,6 +38,9 @@ type Daemon struct {
 	IMAPTLS, SMTPTLS *tls.Config
 	// QueuePoll is how often the delivery queue looks for work; default 1s.
 	QueuePoll time.Duration
+	// SweepOnce makes RunOnce also send the reminders, escalations and
+	// digest that are due (serve --once, e.g. from cron).
+	SweepOnce bool
 
 	Store   *store.Store
 	Intake  *cases.Intake
@@ -166,6 +169,9 @@ func (d *Daemon) RunOnce(ctx context.Context) error {
 	if errors.Is(err, mailbox.ErrLocked) {
 		d.Logger.Info("mailbox_locked_by_another_instance")
 		err = nil
+	}
+	if err == nil && d.SweepOnce {
+		err = d.Sweeper.Sweep(ctx)
 	}
 	err = errors.Join(err, d.Drain(ctx))
 	return errors.Join(err, d.StopQueue())

@@ -15,6 +15,7 @@ import (
 	"github.com/klachtd/klachtd/internal/mailbox"
 	"github.com/klachtd/klachtd/internal/mailbox/mailboxtest"
 	"github.com/klachtd/klachtd/internal/outbox/smtptest"
+	"github.com/klachtd/klachtd/internal/store"
 	"github.com/klachtd/klachtd/internal/store/storetest"
 )
 
@@ -352,5 +353,37 @@ func TestTwoInstancesAcknowledgeOnce(t *testing.T) {
 	}
 	if h.folder("INBOX") != 0 {
 		t.Errorf("mails left in INBOX")
+	}
+}
+
+// A manager answering the daily digest (our mail that belongs to no case)
+// opens no case and gets no acknowledgement.
+func TestReplyToDigestOpensNoCase(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	err := h.d.Store.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.InsertOutbox(ctx, &store.OutboxMail{Kind: "digest", MessageID: "klachtd.digest.1@gemeente.example",
+			MailFrom: "klachten@gemeente.example", Rcpt: []string{"manager@gemeente.example"}, Raw: []byte("x"), CreatedAt: h.now})
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', attempts = 1`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.deliver("From: Manager <manager@gemeente.example>\nTo: klachten@gemeente.example\nSubject: RE: Dagoverzicht klachten\n"+
+		"Message-ID: <mgr-1@gemeente.example>\nIn-Reply-To: <klachtd.digest.1@gemeente.example>\nContent-Type: text/plain\n\nWie pakt KL-2026-000004 op?\n",
+		h.now)
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM cases`); n != 0 {
+		t.Errorf("%d cases opened by a reply to the digest", n)
+	}
+	if n := h.count(`SELECT count(*) FROM messages`); n != 1 {
+		t.Errorf("the reply was not stored")
+	}
+	if n := len(h.smtp.Mails()); n != 0 {
+		t.Errorf("%d mails sent in answer to a manager's reply", n)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/klachtd/klachtd/internal/cases"
 	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/schedule"
 )
 
 // Reload reads the config again and swaps in what can change while running:
@@ -14,5 +15,7 @@ func (d *Daemon) Reload(path string, getenv func(string) string) error {
 		return err
 	}
 	d.Intake.SetPeople(cases.PeopleFromConfig(cfg))
+	d.Sweeper.SetStaff(schedule.StaffFromConfig(cfg))
+	d.Config.Handlers, d.Config.Managers, d.Config.Routing = cfg.Handlers, cfg.Managers, cfg.Routing
 	return nil
 }

@@ -18,7 +18,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	path := fs.String("config", "", "config file (TOML); without it, environment only")
 	migrate := fs.Bool("migrate", false, "apply pending database migrations first")
-	once := fs.Bool("once", false, "process what is in the mailbox, deliver the queued mail, and exit")
+	once := fs.Bool("once", false, "process what is in the mailbox, send what the schedule says is due, deliver, and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -28,7 +28,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 		return 2
 	}
 	log := newLogger(cfg.Log, stderr)
-	d := &Daemon{Config: cfg, Logger: log, Migrate: *migrate}
+	d := &Daemon{Config: cfg, Logger: log, Migrate: *migrate, SweepOnce: *once}
 	defer d.Close()
 	if err := d.Open(ctx); err != nil {
 		log.Error("start_failed", slog.Any("error", err))

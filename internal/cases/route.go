@@ -27,6 +27,18 @@ func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, m
 	case !errors.Is(err, errNoCase):
 		return err
 	}
+	// An answer to one of our mails that belongs to no case (a manager
+	// replying to the digest) is staff talk, not a complaint.
+	if ids := append(append([]string{}, msg.InReplyTo...), msg.References...); len(ids) > 0 {
+		ours, err := tx.RefersToOurMail(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if ours {
+			in.o.Logger.Info("reply_to_caseless_mail_stored", slog.Int64("message", row.ID), slog.String("from", row.FromAddress))
+			return nil
+		}
+	}
 	switch res.Kind {
 	case classify.Complaint, classify.Reply:
 		// A reply whose reference we do not know is a new complaint.

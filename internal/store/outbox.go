@@ -141,3 +141,12 @@ func (s *Store) CaseRef(ctx context.Context, caseID int64) (string, error) {
 	}
 	return ref, nil
 }
+
+// RefersToOurMail reports whether any of ids is a mail klachtd sent.
+func (tx *Tx) RefersToOurMail(ctx context.Context, ids []string) (bool, error) {
+	var ok bool
+	if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM outbox WHERE message_id = ANY($1))`, pq.StringArray(ids)); err != nil {
+		return false, fmt.Errorf("store: refers to our mail: %w", err)
+	}
+	return ok, nil
+}
