@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/mail"
 	"strings"
 	"testing"
@@ -385,5 +386,97 @@ func TestReplyToDigestOpensNoCase(t *testing.T) {
 	}
 	if n := len(h.smtp.Mails()); n != 0 {
 		t.Errorf("%d mails sent in answer to a manager's reply", n)
+	}
+}
+
+func dsn(id int, origID, rcpt, action, status string) string {
+	return fmt.Sprintf(`Return-Path: <>
+From: MAILER-DAEMON@mail.gemeente.example (Mail Delivery System)
+To: klachten@gemeente.example
+Subject: Undelivered Mail Returned to Sender
+Date: Mon, 2 Nov 2026 09:05:00 +0100
+Message-ID: <dsn-%d@mail.gemeente.example>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.gemeente.example
+
+Final-Recipient: rfc822; %s
+Action: %s
+Status: %s
+
+--B
+Content-Type: text/rfc822-headers
+
+From: klachten@gemeente.example
+To: %s
+Message-ID: <%s>
+Subject: [KL-2026-000001] Ontvangstbevestiging
+
+--B--
+`, id, rcpt, action, status, rcpt, origID)
+}
+
+// A bounced acknowledgement flags the case: the complainant's address is bad.
+// A delay report does not; neither is answered or opens a case.
+func TestBouncedAcknowledgementFlagsTheCase(t *testing.T) {
+	h := newHarness(t)
+	h.deliver(complaint, time.Date(2026, 11, 2, 8, 12, 0, 0, deadline.Location()))
+	h.runOnce()
+	ack := mustParse(t, h.smtp.Mails()[0].Data)
+	ackID := strings.Trim(ack.Header.Get("Message-Id"), "<>")
+
+	h.deliver(dsn(1, ackID, "jan@example.nl", "delayed", "4.4.7"), h.now)
+	h.runOnce()
+	if c := h.caseByRef("KL-2026-000001"); c.AckBounced {
+		t.Error("a delay report flagged the acknowledgement as bounced")
+	}
+	h.deliver(dsn(2, ackID, "jan@example.nl", "failed", "5.1.1"), h.now)
+	h.runOnce()
+	c := h.caseByRef("KL-2026-000001")
+	if !c.AckBounced || !c.NeedsReview {
+		t.Errorf("after a 5.1.1 bounce: ack_bounced %v, needs_review %v", c.AckBounced, c.NeedsReview)
+	}
+	if n := h.count(`SELECT count(*) FROM cases`); n != 1 {
+		t.Errorf("%d cases: a bounce opened one", n)
+	}
+	if n := len(h.smtp.Mails()); n != 1 {
+		t.Errorf("%d mails sent: a bounce was answered", n)
+	}
+	if n := h.count(`SELECT count(*) FROM messages WHERE kind = 'bounce' AND case_id = $1`, c.ID); n != 2 {
+		t.Errorf("%d bounces stored on the case, want 2", n)
+	}
+}
+
+// No address gets more than the configured number of automatic mails a day:
+// the next complaint opens a case for review, without an acknowledgement.
+func TestAutomaticMailsPerSenderAreCapped(t *testing.T) {
+	h := newHarness(t, "KLACHTD_INTAKE_AUTO_REPLIES_PER_DAY", "2")
+	h.withHandler("")
+	for i := 1; i <= 3; i++ {
+		h.deliver(strings.Replace(complaint, "complaint-1@", fmt.Sprintf("complaint-cap-%d@", i), 1),
+			time.Date(2026, 11, 2, 8, i, 0, 0, deadline.Location()))
+	}
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM outbox WHERE rcpt = '{jan@example.nl}'`); n != 2 {
+		t.Errorf("%d acknowledgements to one sender, want 2", n)
+	}
+	if n := h.count(`SELECT count(*) FROM cases`); n != 3 {
+		t.Errorf("%d cases, want 3: every complaint is registered", n)
+	}
+	if n := h.count(`SELECT count(*) FROM cases WHERE needs_review`); n != 1 {
+		t.Errorf("%d cases for review, want the capped one", n)
+	}
+	if n := h.count(`SELECT count(*) FROM case_events WHERE kind = 'ack_withheld'`); n != 1 {
+		t.Errorf("%d ack_withheld events, want 1", n)
 	}
 }

@@ -16,10 +16,22 @@ func (in *Intake) threaded(ctx context.Context, tx *store.Tx, c *store.Case, row
 	ev := &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Message: nullID(row.ID)}
 	switch res.Kind {
 	case classify.Bounce:
+		// A permanent failure to the complainant's address means they never
+		// got our mail: flag the case for a handler to reach them otherwise.
+		// A delay report, or a bounce from a handler's address, is recorded only.
+		permanent := msg.Report == nil || msg.Report.Permanent()
+		rcpt := ""
+		if msg.Report != nil {
+			rcpt = lower(msg.Report.Recipient)
+		}
+		complainant := rcpt == "" || rcpt == c.ComplainantAddress
 		ev.Actor, ev.Kind = "klachtd", "bounce_received"
-		ev.Detail = store.Detail(map[string]any{"reasons": res.Reasons, "status": reportStatus(msg)})
-		if err := tx.FlagAckBounced(ctx, c.ID, now); err != nil {
-			return err
+		ev.Detail = store.Detail(map[string]any{"reasons": res.Reasons, "status": reportStatus(msg),
+			"recipient": rcpt, "permanent": permanent})
+		if permanent && complainant {
+			if err := tx.FlagAckBounced(ctx, c.ID, now); err != nil {
+				return err
+			}
 		}
 		return tx.AddEvent(ctx, ev)
 	case classify.AutoReply, classify.List, classify.Spam, classify.Loop:
