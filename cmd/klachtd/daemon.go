@@ -73,6 +73,16 @@ func (d *Daemon) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if d.IMAPTLS == nil {
+		if d.IMAPTLS, err = config.TLSConfig("imap.ca_file", c.IMAP.CAFile); err != nil {
+			return err
+		}
+	}
+	if d.SMTPTLS == nil {
+		if d.SMTPTLS, err = config.TLSConfig("smtp.ca_file", c.SMTP.CAFile); err != nil {
+			return err
+		}
+	}
 	smtp, err := outbox.NewSMTP(outbox.SMTPOptions{
 		Address: c.SMTP.Address, TLS: c.SMTP.TLS, Username: c.SMTP.Username, Password: c.SMTP.Password,
 		HeloName: c.SMTP.HeloName, TLSConfig: d.SMTPTLS,

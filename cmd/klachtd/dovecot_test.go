@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,17 +14,29 @@ import (
 )
 
 // `klachtd serve`, configured only through the environment, against a real
-// Dovecot: a complaint delivered while it runs is acknowledged and moved, and
-// SIGTERM (a cancelled context) stops it cleanly.
+// Dovecot over implicit TLS, STARTTLS and (loopback only) plain text: a
+// complaint delivered while it runs is acknowledged and moved, and SIGTERM (a
+// cancelled context) stops it cleanly.
 func TestServeFromEnvironmentAgainstDovecot(t *testing.T) {
+	for _, mode := range []string{"implicit", "starttls", "none"} {
+		t.Run(mode, func(t *testing.T) { serveAgainstDovecot(t, mode) })
+	}
+}
+
+func serveAgainstDovecot(t *testing.T, mode string) {
 	dc := mailboxtest.StartDovecot(t)
+	addr := dc.Addr
+	if mode == "implicit" {
+		addr = dc.TLSAddr
+	}
 	smtp, err := smtptest.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer smtp.Close()
 	env := map[string]string{
-		"KLACHTD_DATABASE_URL": storetest.DSN(t), "KLACHTD_IMAP_ADDRESS": dc.Addr, "KLACHTD_IMAP_TLS": "none",
+		"KLACHTD_DATABASE_URL": storetest.DSN(t), "KLACHTD_IMAP_ADDRESS": addr, "KLACHTD_IMAP_TLS": mode,
+		"KLACHTD_IMAP_CA_FILE": filepath.Join(dc.Dir, "cert.pem"),
 		"KLACHTD_IMAP_USERNAME": dc.Username, "KLACHTD_IMAP_PASSWORD": dc.Password,
 		"KLACHTD_IMAP_POLL_INTERVAL": "30s", "KLACHTD_SMTP_ADDRESS": smtp.Addr, "KLACHTD_SMTP_TLS": "none",
 		"KLACHTD_INTAKE_ADDRESS": "klachten@gemeente.example", "KLACHTD_INTAKE_NAME": "Klachtenmeldpunt",

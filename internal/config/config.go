@@ -58,6 +58,7 @@ type Database struct {
 type IMAP struct {
 	Address           string   `toml:"address"`
 	TLS               string   `toml:"tls"` // implicit | starttls | none
+	CAFile            string   `toml:"ca_file"` // PEM certificates to trust besides the system's (a private CA)
 	Username          string   `toml:"username"`
 	Password          string   `toml:"password"`
 	PasswordFile      string   `toml:"password_file"`
@@ -71,7 +72,8 @@ type IMAP struct {
 // SMTP is the outgoing relay.
 type SMTP struct {
 	Address      string `toml:"address"`
-	TLS          string `toml:"tls"` // implicit | starttls | none
+	TLS          string `toml:"tls"`     // implicit | starttls | none
+	CAFile       string `toml:"ca_file"` // PEM certificates to trust besides the system's (a private CA)
 	Username     string `toml:"username"`
 	Password     string `toml:"password"`
 	PasswordFile string `toml:"password_file"`
@@ -259,6 +261,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		bad("log.format", "must be text or json, not %q", c.Log.Format)
+	}
+	for key, file := range map[string]string{"imap.ca_file": c.IMAP.CAFile, "smtp.ca_file": c.SMTP.CAFile} {
+		if _, err := TLSConfig(key, file); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if _, err := deadline.FromConfig(c.Policy); err != nil {
 		errs = append(errs, fmt.Errorf("config: %w", err))

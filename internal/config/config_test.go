@@ -56,6 +56,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"bad number", []string{"KLACHTD_INTAKE_AUTO_REPLIES_PER_DAY", "veel"}, "intake.auto_replies_per_day"},
 		{"unknown policy", []string{"KLACHTD_POLICY_PRESET", "streng"}, "policy.preset"},
 		{"missing database", []string{"KLACHTD_DATABASE_URL", ""}, "database.url"},
+		{"CA file that is not there", []string{"KLACHTD_SMTP_CA_FILE", "/nonexistent/ca.pem"}, "smtp.ca_file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
