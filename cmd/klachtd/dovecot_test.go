@@ -36,7 +36,7 @@ func serveAgainstDovecot(t *testing.T, mode string) {
 	defer smtp.Close()
 	env := map[string]string{
 		"KLACHTD_DATABASE_URL": storetest.DSN(t), "KLACHTD_IMAP_ADDRESS": addr, "KLACHTD_IMAP_TLS": mode,
-		"KLACHTD_IMAP_CA_FILE": filepath.Join(dc.Dir, "cert.pem"),
+		"KLACHTD_IMAP_CA_FILE":  filepath.Join(dc.Dir, "cert.pem"),
 		"KLACHTD_IMAP_USERNAME": dc.Username, "KLACHTD_IMAP_PASSWORD": dc.Password,
 		"KLACHTD_IMAP_POLL_INTERVAL": "30s", "KLACHTD_SMTP_ADDRESS": smtp.Addr, "KLACHTD_SMTP_TLS": "none",
 		"KLACHTD_INTAKE_ADDRESS": "klachten@gemeente.example", "KLACHTD_INTAKE_NAME": "Klachtenmeldpunt",

@@ -57,7 +57,7 @@ type Database struct {
 // IMAP is the intake mailbox.
 type IMAP struct {
 	Address           string   `toml:"address"`
-	TLS               string   `toml:"tls"` // implicit | starttls | none
+	TLS               string   `toml:"tls"`     // implicit | starttls | none
 	CAFile            string   `toml:"ca_file"` // PEM certificates to trust besides the system's (a private CA)
 	Username          string   `toml:"username"`
 	Password          string   `toml:"password"`
