@@ -15,7 +15,9 @@ import (
 	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/mailbox"
 	"github.com/klachtd/klachtd/internal/mailbox/mailboxtest"
+	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/outbox/smtptest"
+	"github.com/klachtd/klachtd/internal/schedule"
 	"github.com/klachtd/klachtd/internal/store"
 	"github.com/klachtd/klachtd/internal/store/storetest"
 )
@@ -288,6 +290,19 @@ func TestOversizedMailIsQuarantinedAndTheQueueGoesOn(t *testing.T) {
 	}
 	if in, q, p := h.folder("INBOX"), h.folder("Quarantine"), h.folder("Processed"); in != 0 || q != 1 || p != 1 {
 		t.Errorf("INBOX %d, Quarantine %d, Processed %d; want 0, 1, 1", in, q, p)
+	}
+	// The managers' digest names it, so that nobody's complaint sits unseen in a folder.
+	h.d.Sweeper.SetStaff(schedule.Staff{Managers: []outbox.Address{{Name: "Manager", Address: "manager@gemeente.example"}}})
+	h.d.SweepOnce = true
+	h.runOnce()
+	var digest string
+	for _, m := range h.smtp.Mails() {
+		if m.Rcpt[0] == "manager@gemeente.example" {
+			digest = decodeQP(string(m.Data))
+		}
+	}
+	if !strings.Contains(digest, "In quarantaine") || !strings.Contains(digest, "jan@example.nl: Overlast bouwplaats") {
+		t.Errorf("the digest does not report the quarantined mail:\n%s", digest)
 	}
 }
 

@@ -137,7 +137,9 @@ var previewSamples = map[string]func() any{
 		fresh.Ref, fresh.Subject, fresh.New, fresh.AckBounced = "KL-2026-000187", "Wachttijd loket", true, true
 		return schedule.DigestData{IntakeName: sampleIntakeName, ManagerName: "Mark Visser",
 			Date: day, DueSoonDays: 5, Cases: []schedule.CaseLine{late, soon, fresh},
-			Overdue: 1, DueSoon: 1, AckProblems: 1, New: 1}
+			Overdue: 1, DueSoon: 1, AckProblems: 1, New: 1,
+			Quarantined: []schedule.QuarantineLine{{From: "scanner@example.nl", Subject: "Scan 0042",
+				Reason: "quarantined: parse: malformed MIME", At: time.Date(2026, 12, 16, 14, 3, 0, 0, deadline.Location())}}}
 	},
 }
 

@@ -60,4 +60,14 @@ type DigestData struct {
 	AckProblems int
 	Review      int
 	New         int
+	// Quarantined are mails klachtd could not read (or that were over the
+	// size limit) since the previous digest: kept raw in the quarantine
+	// folder, they need a person.
+	Quarantined []QuarantineLine
+}
+
+// QuarantineLine is one quarantined mail in the digest.
+type QuarantineLine struct {
+	From, Subject, Reason string
+	At                    time.Time
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/klachtd/klachtd/internal/deadline"
@@ -64,6 +65,9 @@ func (s *Sweeper) sendDigest(ctx context.Context, now time.Time, st Staff, m out
 		return err
 	}
 	data := s.digestData(st, m, today, rows)
+	if data.Quarantined, err = s.quarantined(ctx, since); err != nil {
+		return err
+	}
 	return s.o.Store.InTx(ctx, func(tx *store.Tx) error {
 		e, err := s.o.Queue.Enqueue(ctx, tx, outbox.Mail{
 			Kind: KindDigest, DedupeKey: digestKey(today, m.Address), To: []outbox.Address{m},
@@ -119,4 +123,20 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+func (s *Sweeper) quarantined(ctx context.Context, since time.Time) ([]QuarantineLine, error) {
+	ms, err := s.o.Store.Quarantined(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]QuarantineLine, 0, len(ms))
+	for _, m := range ms {
+		reason := strings.Join(m.Reasons, "; ")
+		if len(m.Warnings) > 0 {
+			reason = strings.TrimSpace(reason + " " + m.Warnings[0])
+		}
+		lines = append(lines, QuarantineLine{From: m.FromAddress, Subject: m.Subject, Reason: reason, At: m.InternalDate})
+	}
+	return lines, nil
 }

@@ -69,3 +69,16 @@ func (s *Store) LastDigestTo(ctx context.Context, addr string, before time.Time)
 	}
 	return t.Time, t.Valid, nil
 }
+
+// Quarantined lists the mails put in quarantine (unreadable or over the size
+// limit) since t, oldest first, without raw bytes: the digest reports them so
+// that nobody's complaint sits unseen in a folder.
+func (s *Store) Quarantined(ctx context.Context, since time.Time) ([]Message, error) {
+	var ms []Message
+	err := s.db.SelectContext(ctx, &ms, `SELECT `+messageColumns+` FROM messages
+		WHERE quarantined AND created_at > $1 ORDER BY internal_date, id`, since)
+	if err != nil {
+		return nil, fmt.Errorf("store: quarantined: %w", err)
+	}
+	return ms, nil
+}
