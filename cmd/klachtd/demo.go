@@ -251,7 +251,8 @@ func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
 		}
 		what := map[string]string{"ack": "acknowledgement", "notify": "notification to the handler",
 			"forward": "follow-up forwarded to the handler", "relay": "handler's answer relayed to the complainant",
-			"confirm": "confirmation to the handler", "extension": "extension notice to the complainant"}[m.Kind]
+			"confirm": "confirmation to the handler", "extension": "extension notice to the complainant",
+			"extension_respondent": "extension notice to the person complained about"}[m.Kind]
 		if what == "" {
 			what = m.Kind
 		}

@@ -374,3 +374,28 @@ func decodeQP(s string) string {
 	s = strings.ReplaceAll(s, "=\r\n", "")
 	return strings.NewReplacer("=C3=B3", "ó", "=3D", "=", "\r\n", "\n").Replace(s)
 }
+
+// Awb 9:11 lid 2: an extension is told to the complainant and to the person
+// the complaint is about, once the handler has named them.
+func TestExtensionIsToldToTheRespondentToo(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("")
+	h.deliver(complaint, time.Date(2026, 11, 2, 8, 0, 0, 0, deadline.Location()))
+	h.runOnce()
+	h.now = time.Date(2026, 11, 20, 10, 0, 0, 0, deadline.Location())
+	h.deliver(handlerReply(1, "klachten@gemeente.example", "", "complaint-1@example.nl", "[KL-2026-000001] x",
+		"#beklaagde Afdeling Toezicht toezicht@gemeente.example\n#verleng 3w het toezicht moet eerst ter plaatse kijken"), h.now)
+	h.runOnce()
+	got := h.sentSince(2)
+	if !sameKinds(got, "extension→jan@example.nl", "extension_respondent→toezicht@gemeente.example", "confirm→"+handlerAddr) {
+		t.Fatalf("after #beklaagde and #verleng: %s", kinds(got))
+	}
+	for _, m := range got {
+		if m.kind == "extension_respondent" && !strings.Contains(decodeQP(m.body), "9:11") {
+			t.Errorf("the respondent's notice does not say why it is sent")
+		}
+	}
+	if c := h.caseByRef("KL-2026-000001"); c.RespondentAddress != "toezicht@gemeente.example" || c.RespondentName != "Afdeling Toezicht" {
+		t.Errorf("respondent = %q <%s>", c.RespondentName, c.RespondentAddress)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klachtd/klachtd/internal/cases"
+	"github.com/klachtd/klachtd/internal/config"
 	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/schedule"
 	"github.com/klachtd/klachtd/internal/store"
@@ -87,37 +89,34 @@ func previewData(name string) any {
 // entry here, with the same data type its sender passes (TestPreviewEveryTemplate
 // renders every name in both languages and fails on "<no value>").
 var previewSamples = map[string]func() any{
-	"ack": func() any {
-		return map[string]any{"Case": sampleCase(), "Subject": sampleCase().Subject, "IntakeName": sampleIntakeName}
-	},
+	"ack": func() any { return sampleMail() },
 	"notify": func() any {
-		return map[string]any{
-			"Case": sampleCase(), "Subject": sampleCase().Subject, "From": `"Jan de Vries" <jan@example.nl>`,
-			"Handler": map[string]any{"Name": "Anna de Boer", "Address": "anna@gemeente-voorbeeld.nl"},
-			"Intake":  "klachten@gemeente-voorbeeld.nl", "Text": sampleText,
-			"Attachments": []string{"foto-bouwplaats.jpg"}, "Commands": sampleCommands, "IntakeName": sampleIntakeName,
-		}
+		d := sampleMail()
+		d.Handler = &config.Handler{Name: "Anna de Boer", Address: "anna@gemeente-voorbeeld.nl"}
+		d.From, d.Text, d.Attachments = `Jan de Vries <jan@example.nl>`, sampleText, []string{"foto-bouwplaats.jpg"}
+		return d
 	},
 	"forward": func() any {
-		return map[string]any{"Case": sampleCase(), "Subject": "Re: " + sampleCase().Subject,
-			"From": `"Jan de Vries" <jan@example.nl>`, "Text": "Vanochtend begonnen ze weer om kwart over vijf.",
-			"Attachments": []string{}, "IntakeName": sampleIntakeName}
+		d := sampleMail()
+		d.From, d.Text = `Jan de Vries <jan@example.nl>`, "Vanochtend begonnen ze weer om kwart over vijf."
+		return d
 	},
 	"relay": func() any {
-		return map[string]any{"Case": sampleCase(), "Subject": sampleCase().Subject, "IntakeName": sampleIntakeName,
-			"Text": "Wij hebben de aannemer gevraagd pas om zeven uur te beginnen en controleren dat volgende week."}
+		d := sampleMail()
+		d.Text = "Wij hebben de aannemer gevraagd pas om zeven uur te beginnen en controleren dat volgende week."
+		return d
 	},
 	"confirm": func() any {
-		c := sampleCase()
-		c.Extensions, c.DecisionDue = 1, deadline.NewDate(2027, 1, 11)
-		return map[string]any{"Case": c, "Subject": c.Subject, "Commands": sampleCommands, "IntakeName": sampleIntakeName,
-			"Changes": []string{"termijn verlengd tot 2027-01-11"}, "Errors": []string{}}
+		d := sampleMail()
+		d.Case.Extensions, d.Case.DecisionDue = 1, deadline.NewDate(2027, 1, 11)
+		d.Changes = []string{"termijn verlengd van 2026-12-14 tot 2027-01-11 (wij wachten op het verslag van de aannemer)"}
+		return d
 	},
-	"extension": func() any {
-		c := sampleCase()
-		c.Extensions, c.DecisionDue = 1, deadline.NewDate(2027, 1, 11)
-		return map[string]any{"Case": c, "Subject": c.Subject, "IntakeName": sampleIntakeName,
-			"Reason": "wij wachten op het verslag van de aannemer"}
+	"extension": func() any { return sampleExtension() },
+	"extension_respondent": func() any {
+		d := sampleExtension()
+		d.Case.RespondentName, d.Case.RespondentAddress = "Afdeling Vergunningen", "vergunningen@gemeente-voorbeeld.nl"
+		return d
 	},
 	schedule.KindReminder: func() any {
 		return schedule.ReminderData{IntakeName: sampleIntakeName, HandlerName: "Anna de Boer",
@@ -148,9 +147,19 @@ const sampleIntakeName = "Klachtenmeldpunt Gemeente Voorbeeld"
 const sampleText = `Sinds drie weken begint de bouwplaats elke ochtend om half zes met heien.
 Ik vind dat de gemeente moet optreden en wil graag weten wat u gaat doen.`
 
-const sampleCommands = `#status in_behandeling
-#verleng 4w reden
-#sluit gegrond|ongegrond|deels`
+// sampleMail is the data klachtd's own case mails get (internal/cases).
+func sampleMail() cases.MailData {
+	c := sampleCase()
+	return cases.MailData{Case: c, Subject: c.Subject, IntakeName: sampleIntakeName,
+		Intake: "klachten@gemeente-voorbeeld.nl", Commands: cases.CommandHelp}
+}
+
+func sampleExtension() cases.MailData {
+	d := sampleMail()
+	d.Case.Extensions, d.Case.DecisionDue = 1, deadline.NewDate(2027, 1, 11)
+	d.Reason = "wij wachten op het verslag van de aannemer"
+	return d
+}
 
 func sampleCase() *store.Case {
 	received := time.Date(2026, 11, 2, 8, 12, 0, 0, deadline.Location())
@@ -173,6 +182,7 @@ func sampleLine(daysLeft int) schedule.CaseLine {
 }
 
 func sampleGeneric() any {
-	return map[string]any{"Case": sampleCase(), "Subject": sampleCase().Subject, "IntakeName": sampleIntakeName,
-		"Text": sampleText, "Commands": sampleCommands}
+	d := sampleMail()
+	d.Text = sampleText
+	return d
 }

@@ -3,6 +3,7 @@ package cases
 import (
 	"database/sql"
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -65,12 +66,13 @@ var settableStatus = map[string]string{
 	"in_behandeling": store.StatusInProgress, "beantwoord": store.StatusAnswered, "wacht_op_klager": store.StatusWaiting,
 }
 
-// commandHelp is the footer of handler mails and the answer to a bad command.
-const commandHelp = `#status in_behandeling|beantwoord|wacht_op_klager
+// CommandHelp is the footer of handler mails and the answer to a bad command.
+const CommandHelp = `#status in_behandeling|beantwoord|wacht_op_klager
 #categorie <naam>
 #toewijzen <adres of naam>
 #verleng <weken>w <reden>
 #toestemming <weken>w <reden>   (verder uitstel met instemming van de klager)
+#beklaagde <naam> <adres>       (over wie de klacht gaat; krijgt een afschrift van een verlenging)
 #intern                         (de tekst is een interne notitie, niet voor de klager)
 #sluit gegrond|ongegrond|deels|ingetrokken|informeel`
 
@@ -118,6 +120,8 @@ func (in *Intake) applyCommand(pl *plan, cmd command, p *People, now time.Time) 
 		pl.assignedTo = h
 	case "verleng", "toestemming":
 		return in.extend(pl, cmd, now)
+	case "beklaagde":
+		return respondent(pl, cmd.arg)
 	case "intern":
 		pl.internal = true
 	case "sluit":
@@ -129,7 +133,7 @@ func (in *Intake) applyCommand(pl *plan, cmd command, p *People, now time.Time) 
 		c.Status, c.Outcome = store.StatusClosed, sql.NullString{String: o, Valid: true}
 		c.ClosedAt, c.PausedAt = sql.NullTime{Time: now, Valid: true}, sql.NullTime{}
 	default:
-		return "onbekende opdracht; bekend zijn:\n" + commandHelp
+		return "onbekende opdracht; bekend zijn:\n" + CommandHelp
 	}
 	return ""
 }
@@ -172,4 +176,24 @@ func (in *Intake) extend(pl *plan, cmd command, now time.Time) string {
 
 func (pl *plan) add(kind string, detail map[string]any, summary string) {
 	pl.changes = append(pl.changes, change{kind: kind, detail: detail, summary: summary})
+}
+
+// respondent records who the complaint is about: "#beklaagde Naam <adres>",
+// "#beklaagde Naam adres" or "#beklaagde adres".
+func respondent(pl *plan, arg string) string {
+	a, err := mail.ParseAddress(arg)
+	if err != nil {
+		fields := strings.Fields(arg)
+		if len(fields) == 0 {
+			return "geef naam en e-mailadres van de beklaagde"
+		}
+		last := fields[len(fields)-1]
+		if a, err = mail.ParseAddress(last); err != nil {
+			return fmt.Sprintf("%q is geen e-mailadres", last)
+		}
+		a.Name = strings.Join(fields[:len(fields)-1], " ")
+	}
+	pl.add("respondent_set", map[string]any{"name": a.Name, "address": a.Address}, "beklaagde: "+strings.TrimSpace(a.Name+" <"+a.Address+">"))
+	pl.c.RespondentName, pl.c.RespondentAddress = a.Name, lower(a.Address)
+	return ""
 }

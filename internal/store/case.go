@@ -42,11 +42,14 @@ type Case struct {
 	ClosedAt           sql.NullTime   `db:"closed_at"`
 	PausedAt           sql.NullTime   `db:"paused_at"`
 	ConsentedDelays    int            `db:"consented_delays"`
+	RespondentName     string         `db:"respondent_name"`
+	RespondentAddress  string         `db:"respondent_address"`
 }
 
 const caseColumns = `id, ref, status, outcome, category, handler_address, complainant_name,
 	complainant_address, subject, language, received_at, policy, ack_due, decision_due,
-	extensions, needs_review, ack_bounced, created_at, updated_at, closed_at, paused_at, consented_delays`
+	extensions, needs_review, ack_bounced, created_at, updated_at, closed_at, paused_at, consented_delays,
+	respondent_name, respondent_address`
 
 // NextRef takes the next reference of year from the per-year counter,
 // prefix-YYYY-NNNNNN. The counter row is locked until the transaction ends, so
@@ -122,10 +125,12 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *Case) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE cases SET status = $2, outcome = $3, category = $4, handler_address = $5,
 			complainant_address = $6, decision_due = $7, extensions = $8, needs_review = $9,
-			closed_at = $10, paused_at = $11, consented_delays = $12, updated_at = $13
+			closed_at = $10, paused_at = $11, consented_delays = $12, updated_at = $13,
+			respondent_name = $14, respondent_address = $15
 		WHERE id = $1`,
 		c.ID, c.Status, c.Outcome, c.Category, c.HandlerAddress, c.ComplainantAddress, c.DecisionDue,
-		c.Extensions, c.NeedsReview, c.ClosedAt, c.PausedAt, c.ConsentedDelays, c.UpdatedAt)
+		c.Extensions, c.NeedsReview, c.ClosedAt, c.PausedAt, c.ConsentedDelays, c.UpdatedAt,
+		c.RespondentName, c.RespondentAddress)
 	if err != nil {
 		return fmt.Errorf("store: update case: %w", err)
 	}
