@@ -271,6 +271,8 @@ func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
 		return fmt.Sprintf("threaded into case %s as a follow-up (no second acknowledgement)", ref)
 	case "category_changed":
 		return fmt.Sprintf("#categorie: case %s is now in category %q", ref, d["to"])
+	case "respondent_set":
+		return fmt.Sprintf("#beklaagde: the complaint is about %s <%s>", d["name"], d["address"])
 	case "extended":
 		return fmt.Sprintf("#verleng: decision due moved from %s to %s (%s)", d["from"], d["to"], d["reason"])
 	case "closed":
