@@ -119,6 +119,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 		Mailbox: c.IMAP.Mailbox, ProcessedMailbox: c.IMAP.ProcessedMailbox, QuarantineMailbox: c.IMAP.QuarantineMailbox,
 		PollInterval: c.IMAP.PollInterval.Duration, CommandTimeout: c.IMAP.CommandTimeout.Duration,
 		MaxMessageBytes: c.Limits.MaxMessageBytes, Handler: d.Intake, Locker: d.Store, Logger: d.Logger,
+		OnCheck: d.recordCheck,
 	})
 	return err
 }
@@ -201,5 +202,15 @@ func (d *Daemon) Drain(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		}
+	}
+}
+
+// recordCheck keeps the outcome of every look at the mailbox in the
+// database, for `klachtd status` and the digest.
+func (d *Daemon) recordCheck(checkErr error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.Store.RecordCheck(ctx, d.Config.IMAP.Mailbox, d.Now(), checkErr); err != nil {
+		d.Logger.Error("record_check_failed", slog.Any("error", err))
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"embed"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -422,13 +421,13 @@ func (x *demo) sweepUntil(ctx context.Context, until time.Time) error {
 	return nil
 }
 
-// sweep runs the scheduler once at the demo clock, lets the queue deliver,
-// and prints the reminders, escalations and digests it queued.
+// sweep runs the daemon once at the demo clock — a look at the (empty)
+// mailbox and the scheduler — lets the queue deliver, and prints the
+// reminders, escalations and digests it queued.
 func (x *demo) sweep(ctx context.Context, why string) error {
-	if err := x.d.StartQueue(ctx); err != nil {
-		return err
-	}
-	err := errors.Join(x.d.Sweeper.Sweep(ctx), x.d.Drain(ctx), x.d.StopQueue())
+	x.d.SweepOnce = true
+	err := x.d.RunOnce(ctx)
+	x.d.SweepOnce = false
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -493,5 +494,41 @@ func TestAutomaticMailsPerSenderAreCapped(t *testing.T) {
 	}
 	if n := h.count(`SELECT count(*) FROM case_events WHERE kind = 'ack_withheld'`); n != 1 {
 		t.Errorf("%d ack_withheld events, want 1", n)
+	}
+}
+
+// `klachtd status` says OK while intake reaches the mailbox, and exits 1 with
+// the last error once it has not for too long (say, an expired password).
+func TestStatusShowsAStalledIntake(t *testing.T) {
+	h := newHarness(t)
+	h.now = time.Now().Add(-time.Hour) // status compares with the wall clock
+	h.deliver(complaint, h.now)
+	h.runOnce()
+	t.Setenv("KLACHTD_DATABASE_URL", h.cfg.Database.URL)
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"status", "--stale", "2h"}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("status exited %d after a good pass:\n%s%s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "status               OK") || !strings.Contains(out.String(), "1 open") {
+		t.Errorf("status after a good pass:\n%s", out.String())
+	}
+
+	// The IMAP password is changed on the server: the next look fails.
+	h.cfg.IMAP.Password = "wrong"
+	h.d = h.daemon()
+	h.now = time.Now()
+	if err := h.d.RunOnce(context.Background()); err == nil {
+		t.Fatal("RunOnce with a wrong password succeeded")
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"status", "--json"}, nil, &out, &errOut); code != 1 {
+		t.Errorf("status exited %d for a stalled intake, want 1", code)
+	}
+	var st struct {
+		OK       bool     `json:"ok"`
+		Problems []string `json:"problems"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &st); err != nil || st.OK || len(st.Problems) != 1 || !strings.Contains(st.Problems[0], "last error") {
+		t.Errorf("status --json = %s (%v)", out.String(), err)
 	}
 }

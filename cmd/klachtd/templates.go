@@ -138,7 +138,8 @@ var previewSamples = map[string]func() any{
 			Date: day, DueSoonDays: 5, Cases: []schedule.CaseLine{late, soon, fresh},
 			Overdue: 1, DueSoon: 1, AckProblems: 1, New: 1,
 			Quarantined: []schedule.QuarantineLine{{From: "scanner@example.nl", Subject: "Scan 0042",
-				Reason: "quarantined: parse: malformed MIME", At: time.Date(2026, 12, 16, 14, 3, 0, 0, deadline.Location())}}}
+				Reason: "quarantined: parse: malformed MIME", At: time.Date(2026, 12, 16, 14, 3, 0, 0, deadline.Location())}},
+			IntakeProblems: []string{"INBOX: not reached since 2026-12-16T22:14:03+01:00; last error: mailbox: login: authentication failed"}}
 	},
 }
 

@@ -79,6 +79,13 @@ type Options struct {
 	// Sleep waits between reconnects and while another instance holds the
 	// lock; tests replace it. Default: a timer that stops on ctx.
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	// OnCheck, when set, is told the outcome of every look at the mailbox:
+	// nil after a completed pass (at least every PollInterval while all is
+	// well), the error when connecting, locking or a pass failed. The daemon
+	// records it so that a stalled intake is seen, not silent. It runs on the
+	// watcher's goroutine: keep it short.
+	OnCheck func(err error)
 }
 
 // withDefaults validates o and fills in the defaults.

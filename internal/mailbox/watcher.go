@@ -53,6 +53,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 			attempt = 0
 		}
 		d := backoff(attempt)
+		w.check(err)
 		w.log.Warn("mailbox_reconnect", slog.Any("error", err), slog.Duration("backoff", d))
 		if w.o.Sleep(ctx, d) != nil {
 			return nil
@@ -90,14 +91,23 @@ func (w *Watcher) Once(ctx context.Context) (int, error) {
 	defer release()
 	s, err := w.open(ctx)
 	if err != nil {
+		w.check(err)
 		return 0, err
 	}
 	defer s.close()
 	n, err := s.pass(ctx)
+	w.check(err)
 	if err != nil {
 		return n, err
 	}
 	return n, s.logout()
+}
+
+// check reports the outcome of a look at the mailbox to Options.OnCheck.
+func (w *Watcher) check(err error) {
+	if w.o.OnCheck != nil {
+		w.o.OnCheck(err)
+	}
 }
 
 func (w *Watcher) lock(ctx context.Context) (func(), error) {
@@ -125,6 +135,7 @@ func (w *Watcher) watch(ctx context.Context) (progressed bool, err error) {
 		if _, err := s.pass(ctx); err != nil {
 			return progressed, err
 		}
+		w.check(nil)
 		progressed = true
 		if err := s.wait(ctx); err != nil || ctx.Err() != nil {
 			return progressed, err // on ctx, the connection is closed already

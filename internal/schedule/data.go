@@ -64,6 +64,9 @@ type DigestData struct {
 	// size limit) since the previous digest: kept raw in the quarantine
 	// folder, they need a person.
 	Quarantined []QuarantineLine
+	// IntakeProblems says when intake has not reached a mailbox for over an
+	// hour (a dead connection, an expired password): mail may be waiting.
+	IntakeProblems []string
 }
 
 // QuarantineLine is one quarantined mail in the digest.

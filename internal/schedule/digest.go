@@ -68,6 +68,9 @@ func (s *Sweeper) sendDigest(ctx context.Context, now time.Time, st Staff, m out
 	if data.Quarantined, err = s.quarantined(ctx, since); err != nil {
 		return err
 	}
+	if data.IntakeProblems, err = s.intakeProblems(ctx, now); err != nil {
+		return err
+	}
 	return s.o.Store.InTx(ctx, func(tx *store.Tx) error {
 		e, err := s.o.Queue.Enqueue(ctx, tx, outbox.Mail{
 			Kind: KindDigest, DedupeKey: digestKey(today, m.Address), To: []outbox.Address{m},
@@ -139,4 +142,22 @@ func (s *Sweeper) quarantined(ctx context.Context, since time.Time) ([]Quarantin
 		lines = append(lines, QuarantineLine{From: m.FromAddress, Subject: m.Subject, Reason: reason, At: m.InternalDate})
 	}
 	return lines, nil
+}
+
+// staleIntake is how long intake may go without reaching a mailbox before
+// the digest says so.
+const staleIntake = time.Hour
+
+func (s *Sweeper) intakeProblems(ctx context.Context, now time.Time) ([]string, error) {
+	sts, err := s.o.Store.IntakeStatuses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ps []string
+	for _, st := range sts {
+		if bad, why := st.Stale(now, staleIntake); bad {
+			ps = append(ps, st.Mailbox+": "+why)
+		}
+	}
+	return ps, nil
 }
