@@ -327,6 +327,19 @@ func TestMailToClosedCaseReopensIt(t *testing.T) {
 		"#sluit informeel\n"), time.Date(2026, 11, 3, 10, 0, 0, 0, deadline.Location()))
 	h.runOnce()
 	n := len(h.smtp.Mails())
+	// A manager answering an escalation does not reopen it; the handler sees who wrote.
+	h.deliver("From: Manager <manager@gemeente.example>\nTo: klachten@gemeente.example\nSubject: RE: [KL-2026-000001] Escalatie\n"+
+		"Date: Mon, 9 Nov 2026 08:00:00 +0100\nMessage-ID: <mgr@gemeente.example>\nContent-Type: text/plain\n\nIs dit afgehandeld?\n",
+		time.Date(2026, 11, 9, 8, 0, 0, 0, deadline.Location()))
+	h.runOnce()
+	got := h.sentSince(n)
+	if kinds(got) != "forward→"+handlerAddr || !strings.Contains(got[0].msg.Header.Get("Subject"), "Mail van") {
+		t.Errorf("after a manager's mail: %s %q", kinds(got), got[0].msg.Header.Get("Subject"))
+	}
+	if c := h.caseByRef("KL-2026-000001"); c.Status != store.StatusClosed {
+		t.Errorf("a manager's mail reopened the case: %s", c.Status)
+	}
+	n = len(h.smtp.Mails())
 	// Apple Mail dropped the References; the reference in the subject still threads.
 	h.deliver("From: Jan de Vries <jan@example.nl>\nTo: klachten@gemeente.example\nSubject: Re: [KL-2026-000001] Overlast bouwplaats\n"+
 		"Date: Mon, 16 Nov 2026 08:00:00 +0100\nMessage-ID: <again@example.nl>\nContent-Type: text/plain\n\nHet is weer begonnen.\n",
@@ -343,7 +356,7 @@ func TestMailToClosedCaseReopensIt(t *testing.T) {
 		t.Errorf("%d cases; a mail to a closed case must not open a new one", n)
 	}
 	evs := h.eventKinds("KL-2026-000001")
-	if !strings.Contains(strings.Join(evs, " "), "followup_received reopened followup_forwarded") {
+	if !strings.Contains(strings.Join(evs, " "), "mail_received followup_forwarded followup_received reopened followup_forwarded") {
 		t.Errorf("events %v lack the reopening", evs)
 	}
 }

@@ -99,6 +99,7 @@ var previewSamples = map[string]func() any{
 	"forward": func() any {
 		d := sampleMail()
 		d.From, d.Text = `Jan de Vries <jan@example.nl>`, "Vanochtend begonnen ze weer om kwart over vijf."
+		d.FromComplainant = true
 		return d
 	},
 	"relay": func() any {

@@ -25,7 +25,10 @@ type MailData struct {
 	Changes     []string // confirm: what was applied
 	Errors      []string // confirm: what was refused
 	Reason      string   // extension: why
-	Commands    string   // the command summary for handler footers
+	// FromComplainant: a forwarded mail is the complainant's (not a
+	// manager's or someone else's in the thread).
+	FromComplainant bool
+	Commands        string // the command summary for handler footers
 }
 
 func (in *Intake) data(c *store.Case) MailData {
@@ -50,12 +53,12 @@ func (in *Intake) queue(ctx context.Context, tx *store.Tx, m outbox.Mail, cause 
 // notifyHandler sends a new (or newly assigned) case to its handler, with
 // the complaint's text and attachments; replies go to the intake address.
 func (in *Intake) notifyHandler(ctx context.Context, tx *store.Tx, c *store.Case, h *config.Handler, msg *parse.Message, cause int64) error {
-	return in.toHandler(ctx, tx, c, h, msg, cause, "notify", "handler_notified")
+	return in.toHandler(ctx, tx, c, h, msg, cause, "notify", "handler_notified", true)
 }
 
 // forward passes a complainant's follow-up to the case's handler (the
 // default handler when the case has none that is still configured).
-func (in *Intake) forward(ctx context.Context, tx *store.Tx, c *store.Case, msg *parse.Message, cause int64, p *People) error {
+func (in *Intake) forward(ctx context.Context, tx *store.Tx, c *store.Case, msg *parse.Message, cause int64, p *People, fromComplainant bool) error {
 	h := p.Handler(c.HandlerAddress)
 	if h == nil {
 		h = p.defaultHandler()
@@ -63,14 +66,14 @@ func (in *Intake) forward(ctx context.Context, tx *store.Tx, c *store.Case, msg 
 	if h == nil {
 		return nil
 	}
-	return in.toHandler(ctx, tx, c, h, msg, cause, "forward", "followup_forwarded")
+	return in.toHandler(ctx, tx, c, h, msg, cause, "forward", "followup_forwarded", fromComplainant)
 }
 
 // toHandler queues a mail of kind (its template has the same name) that
 // carries msg's text and attachments to handler h.
-func (in *Intake) toHandler(ctx context.Context, tx *store.Tx, c *store.Case, h *config.Handler, msg *parse.Message, cause int64, kind, event string) error {
+func (in *Intake) toHandler(ctx context.Context, tx *store.Tx, c *store.Case, h *config.Handler, msg *parse.Message, cause int64, kind, event string, fromComplainant bool) error {
 	d := in.data(c)
-	d.Handler, d.From, d.Text = h, fromLine(msg), msg.Text
+	d.Handler, d.From, d.Text, d.FromComplainant = h, fromLine(msg), msg.Text, fromComplainant
 	atts, names := attachments(msg)
 	d.Attachments = names
 	return in.queue(ctx, tx, outbox.Mail{

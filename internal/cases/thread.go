@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"time"
 
 	"github.com/klachtd/klachtd/internal/classify"
 	"github.com/klachtd/klachtd/internal/parse"
@@ -44,33 +45,47 @@ func (in *Intake) threaded(ctx context.Context, tx *store.Tx, c *store.Case, row
 	return in.followUp(ctx, tx, c, row, msg, p)
 }
 
-// followUp records a complainant's (or anyone's) further mail on a case,
-// reopens a closed case, resumes a paused one, and forwards the mail to the
-// handler. It never sends a second acknowledgement.
+// followUp records a further mail on a case. From the complainant it
+// reopens a closed case and resumes a paused one; from anyone else (a
+// manager answering an escalation, someone in Cc) it changes nothing. Either
+// way it is forwarded to the handler, saying who wrote, and it never gets a
+// second acknowledgement.
 func (in *Intake) followUp(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, msg *parse.Message, p *People) error {
 	now := in.o.Now()
-	if err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: "followup_received", Message: nullID(row.ID)}); err != nil {
+	fromComplainant := c.ComplainantAddress != "" &&
+		(row.FromAddress == c.ComplainantAddress || lower(msg.ReplyAddress) == c.ComplainantAddress)
+	kind := "followup_received"
+	if !fromComplainant {
+		kind = "mail_received"
+	}
+	if err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: kind, Message: nullID(row.ID)}); err != nil {
 		return err
 	}
-	switch c.Status {
-	case store.StatusClosed:
-		prev := c.Outcome.String
-		c.Status, c.Outcome, c.ClosedAt = store.StatusInProgress, sql.NullString{}, sql.NullTime{}
-		c.UpdatedAt = now
-		if err := tx.UpdateCase(ctx, c); err != nil {
+	switch {
+	case !fromComplainant:
+	case c.Status == store.StatusClosed:
+		if err := in.reopen(ctx, tx, c, row, now); err != nil {
 			return err
 		}
-		in.o.Logger.Info("case_reopened", slog.String("case_ref", c.Ref))
-		if err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: "reopened",
-			Message: nullID(row.ID), Detail: store.Detail(map[string]any{"previous_outcome": prev})}); err != nil {
-			return err
-		}
-	case store.StatusWaiting:
+	case c.Status == store.StatusWaiting:
 		if err := in.resume(ctx, tx, c, row, now); err != nil {
 			return err
 		}
 	}
-	return in.forward(ctx, tx, c, msg, row.ID, p)
+	return in.forward(ctx, tx, c, msg, row.ID, p, fromComplainant)
+}
+
+// reopen takes a closed case up again when the complainant writes: an
+// event, never a silent new case.
+func (in *Intake) reopen(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, now time.Time) error {
+	prev := c.Outcome.String
+	c.Status, c.Outcome, c.ClosedAt, c.UpdatedAt = store.StatusInProgress, sql.NullString{}, sql.NullTime{}, now
+	if err := tx.UpdateCase(ctx, c); err != nil {
+		return err
+	}
+	in.o.Logger.Info("case_reopened", slog.String("case_ref", c.Ref))
+	return tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: "reopened",
+		Message: nullID(row.ID), Detail: store.Detail(map[string]any{"previous_outcome": prev})})
 }
 
 func reportStatus(msg *parse.Message) string {
