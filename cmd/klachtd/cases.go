@@ -48,7 +48,7 @@ func runCases(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer s.Close()
 	if args[0] == "list" {
-		err = listCases(ctx, s, *status, *overdue, *asJSON, stdout)
+		err = listCases(ctx, s, deadline.DateOf(time.Now()), *status, *overdue, *asJSON, stdout)
 	} else if ref == "" {
 		fmt.Fprint(stderr, casesUsage)
 		return 2
@@ -102,8 +102,7 @@ func toRow(c store.Case, today deadline.Date) caseRow {
 		NeedsReview: c.NeedsReview, AckBounced: c.AckBounced}
 }
 
-func listCases(ctx context.Context, s *store.Store, status string, overdue, asJSON bool, w io.Writer) error {
-	today := deadline.DateOf(time.Now())
+func listCases(ctx context.Context, s *store.Store, today deadline.Date, status string, overdue, asJSON bool, w io.Writer) error {
 	f := store.CaseFilter{Status: status}
 	if overdue {
 		f.Overdue = today

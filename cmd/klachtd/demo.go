@@ -140,6 +140,10 @@ func (x *demo) story(ctx context.Context) error {
 	if err := x.sweepUntil(ctx, time.Date(2027, 12, 31, 0, 0, 0, 0, deadline.Location())); err != nil {
 		return err
 	}
+	fmt.Fprintf(x.out, "\nklachtd cases list, on %s:\n", deadline.DateOf(x.clock))
+	if err := listCases(ctx, x.d.Store, deadline.DateOf(x.clock), "", false, false, x.out); err != nil {
+		return err
+	}
 	fmt.Fprintf(x.out, "\nThe mails klachtd sent are in %s/ (open them in any mail client).\n", x.dir)
 	fmt.Fprintf(x.out, "Inbox after the run: %s\n", x.folderSummary())
 	return nil

@@ -236,6 +236,20 @@ func TestCaseFromArrivalToClosureByMail(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rows); err != nil || len(rows) != 1 || rows[0].Ref != ref || rows[0].Outcome != "gegrond" {
 		t.Errorf("cases list --json = %s (%v)", out.String(), err)
 	}
+
+	// The yearly register (Awb 9:12a) can be published as it is: no personal data.
+	out.Reset()
+	if code := run(context.Background(), []string{"register", "--year", "2026", "--csv"}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("register exited %d: %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	wantLine := "KL-2026-000001,2026-11-02,,awb,gesloten,gegrond,2027-01-11,2026-11-20,18,true,true,0"
+	if len(lines) != 2 || lines[1] != wantLine {
+		t.Errorf("register --csv:\n%s\nwant the line\n%s", out.String(), wantLine)
+	}
+	if strings.Contains(out.String(), "jan@example.nl") || strings.Contains(out.String(), "Overlast") {
+		t.Errorf("the register shows personal data:\n%s", out.String())
+	}
 }
 
 func TestHandlerAnsweringDirectlyIsRecordedNotRelayed(t *testing.T) {

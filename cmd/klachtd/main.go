@@ -19,6 +19,7 @@ Usage:
   klachtd config check [--config FILE]                 validate the config, print it with secrets redacted
   klachtd cases list [--status S] [--overdue] [--json]  list cases, most urgent first
   klachtd cases show KL-… [--json]                     a case and its timeline from the audit trail
+  klachtd register [--year Y] [--csv]                  the yearly register of complaints (Awb 9:12a), de-identified
   klachtd status [--json] [--stale 15m]               health for an operator or a monitoring check (exit 1: act)
   klachtd demo [--out DIR]                             run the whole pipeline on sample mails, print a timeline
   klachtd inspect [--config FILE] [--json] FILE.eml…   show what klachtd understands of a mail ('-' = stdin)
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runConfigCheck(rest[1:], stdout, stderr)
 	case "cases":
 		return runCases(ctx, rest, stdout, stderr)
+	case "register":
+		return runRegister(ctx, rest, stdout, stderr)
 	case "status":
 		return runStatus(ctx, rest, stdout, stderr)
 	case "demo":
