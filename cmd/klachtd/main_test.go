@@ -532,3 +532,70 @@ func TestStatusShowsAStalledIntake(t *testing.T) {
 		t.Errorf("status --json = %s (%v)", out.String(), err)
 	}
 }
+
+// serve refuses a database whose schema is older than the binary, unless
+// told to migrate; `klachtd migrate` brings it up to date.
+func TestServeRefusesAnOldSchema(t *testing.T) {
+	env := map[string]string{
+		"KLACHTD_DATABASE_URL": storetest.EmptyDSN(t), "KLACHTD_IMAP_ADDRESS": "127.0.0.1:1", "KLACHTD_IMAP_TLS": "none",
+		"KLACHTD_IMAP_USERNAME": "u", "KLACHTD_SMTP_ADDRESS": "127.0.0.1:1", "KLACHTD_SMTP_TLS": "none",
+		"KLACHTD_INTAKE_ADDRESS": "klachten@gemeente.example",
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "--once"}, nil, &out, &out); code != 1 || !strings.Contains(out.String(), "klachtd migrate") {
+		t.Fatalf("serve on an empty database: exit %d\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"migrate"}, nil, &out, &out); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s", code, out.String())
+	}
+	s, err := store.Open(context.Background(), env["KLACHTD_DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CheckSchema(context.Background()); err != nil {
+		t.Errorf("after migrate: %v", err)
+	}
+}
+
+// The handler's notification carries the complaint's attachments.
+func TestNotificationCarriesAttachments(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("")
+	h.deliver(`From: Jan de Vries <jan@example.nl>
+To: klachten@gemeente.example
+Subject: Schade aan mijn auto
+Date: Mon, 2 Nov 2026 08:12:31 +0100
+Message-ID: <with-photo@example.nl>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="X"
+
+--X
+Content-Type: text/plain; charset=utf-8
+
+Door een gat in de weg is mijn band kapot. Foto bijgevoegd.
+
+--X
+Content-Type: image/jpeg; name="gat.jpg"
+Content-Disposition: attachment; filename="gat.jpg"
+Content-Transfer-Encoding: base64
+
+/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0a
+--X--
+`, time.Date(2026, 11, 2, 8, 13, 0, 0, deadline.Location()))
+	h.runOnce()
+	for _, m := range h.sentSince(0) {
+		if m.kind != "notify" {
+			continue
+		}
+		if !strings.Contains(m.body, `filename="gat.jpg"`) || !strings.Contains(m.body, "/9j/4AAQSkZJRgABAQAAAQABAAD") {
+			t.Errorf("notification lacks the attachment:\n%s", m.body)
+		}
+		return
+	}
+	t.Fatal("no notification sent")
+}

@@ -86,6 +86,19 @@ func DSN(t testing.TB) string {
 	return withDB(serverDSN, name)
 }
 
+// EmptyDSN returns the connection string of a fresh database without any
+// schema, dropped when the test ends.
+func EmptyDSN(t testing.TB) string {
+	t.Helper()
+	DSN(t) // skips or fails the test without a server
+	name := fmt.Sprintf("%s_empty_%d", template, counter.Add(1))
+	if err := exec(context.Background(), serverDSN, `CREATE DATABASE `+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { exec(context.Background(), serverDSN, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`) })
+	return withDB(serverDSN, name)
+}
+
 // New returns a Store on a fresh, migrated database.
 func New(t testing.TB) *store.Store {
 	t.Helper()
