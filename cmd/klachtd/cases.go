@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -24,58 +22,28 @@ func runCases(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprint(stderr, casesUsage)
 		return 2
 	}
-	fs := flag.NewFlagSet("cases "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "", "config file (TOML); only database.url is needed")
-	asJSON := fs.Bool("json", false, "print JSON")
-	status := fs.String("status", "", "list: only cases with this status")
-	overdue := fs.Bool("overdue", false, "list: only open cases past their decision date")
-	rest := args[1:]
-	var ref string
-	if args[0] == "show" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	cmd := newDBCommand("cases "+args[0], stderr)
+	asJSON := cmd.Bool("json", false, "print JSON")
+	if args[0] == "list" {
+		status := cmd.String("status", "", "only cases with this status")
+		overdue := cmd.Bool("overdue", false, "only open cases past their decision date")
+		return cmd.run(ctx, args[1:], stderr, func(s *store.Store) error {
+			return listCases(ctx, s, deadline.DateOf(time.Now()), *status, *overdue, *asJSON, stdout)
+		})
+	}
+	rest, ref := args[1:], ""
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		ref, rest = rest[0], rest[1:]
 	}
-	if err := fs.Parse(rest); err != nil {
-		return 2
-	}
-	if args[0] == "show" && ref == "" && fs.NArg() > 0 {
-		ref = fs.Arg(0)
-	}
-	s, err := openStore(ctx, *path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	defer s.Close()
-	if args[0] == "list" {
-		err = listCases(ctx, s, deadline.DateOf(time.Now()), *status, *overdue, *asJSON, stdout)
-	} else if ref == "" {
-		fmt.Fprint(stderr, casesUsage)
-		return 2
-	} else {
-		err = showCase(ctx, s, ref, *asJSON, stdout)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	return 0
-}
-
-// openStore connects with KLACHTD_DATABASE_URL, or the config file's database.url.
-func openStore(ctx context.Context, path string) (*store.Store, error) {
-	url := os.Getenv("KLACHTD_DATABASE_URL")
-	if path != "" {
-		cfg, err := loadDatabaseOnly(path)
-		if err != nil {
-			return nil, err
+	return cmd.run(ctx, rest, stderr, func(s *store.Store) error {
+		if ref == "" {
+			ref = cmd.Arg(0)
 		}
-		url = cfg
-	}
-	if url == "" {
-		return nil, fmt.Errorf("klachtd: set KLACHTD_DATABASE_URL or pass --config")
-	}
-	return store.Open(ctx, url)
+		if ref == "" {
+			return fmt.Errorf("%s", strings.TrimSpace(casesUsage))
+		}
+		return showCase(ctx, s, ref, *asJSON, stdout)
+	})
 }
 
 // caseRow is one line of `cases list --json`.

@@ -8,27 +8,17 @@ import (
 	"os"
 
 	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/store"
 )
 
 func runMigrate(ctx context.Context, args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "", "config file (TOML); only database.url is needed")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	s, err := openStore(ctx, *path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	fmt.Fprintln(stderr, "klachtd: schema is up to date")
-	return 0
+	return newDBCommand("migrate", stderr).run(ctx, args, stderr, func(s *store.Store) error {
+		if err := s.Migrate(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stderr, "klachtd: schema is up to date")
+		return nil
+	})
 }
 
 func runConfigCheck(args []string, stdout, stderr io.Writer) int {

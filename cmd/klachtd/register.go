@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -20,35 +19,19 @@ import (
 // summary, or with --csv one de-identified line per complaint — no names,
 // addresses or subjects, so that it can be published as it is.
 func runRegister(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("register", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "", "config file (TOML); only database.url is needed")
-	year := fs.Int("year", time.Now().In(deadline.Location()).Year()-1, "the year the complaints were received")
-	asCSV := fs.Bool("csv", false, "one line per complaint, CSV")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	s, err := openStore(ctx, *path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	defer s.Close()
-	rows, err := s.Register(ctx, *year)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	if *asCSV {
-		err = registerCSV(stdout, rows)
-	} else {
-		err = registerSummary(stdout, *year, rows)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	return 0
+	cmd := newDBCommand("register", stderr)
+	year := cmd.Int("year", time.Now().In(deadline.Location()).Year()-1, "the year the complaints were received")
+	asCSV := cmd.Bool("csv", false, "one line per complaint, CSV")
+	return cmd.run(ctx, args, stderr, func(s *store.Store) error {
+		rows, err := s.Register(ctx, *year)
+		if err != nil {
+			return err
+		}
+		if *asCSV {
+			return registerCSV(stdout, rows)
+		}
+		return registerSummary(stdout, *year, rows)
+	})
 }
 
 // onTime says whether a closed complaint was decided by the end of its

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -16,40 +15,27 @@ import (
 // operator or a monitoring check: exit 1 when intake has not reached a
 // mailbox within --stale, or a mail has failed for good in the last week.
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", "", "config file (TOML); only database.url is needed")
-	asJSON := fs.Bool("json", false, "print JSON")
-	stale := fs.Duration("stale", 15*time.Minute, "intake is stale when it has not reached the mailbox for this long")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	s, err := openStore(ctx, *path)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	defer s.Close()
-	now := time.Now()
-	h, err := s.Health(ctx, now)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	problems := healthProblems(h, now, *stale)
-	if *asJSON {
-		err = json.NewEncoder(stdout).Encode(statusJSON(h, problems))
-	} else {
+	cmd := newDBCommand("status", stderr)
+	asJSON := cmd.Bool("json", false, "print JSON")
+	stale := cmd.Duration("stale", 15*time.Minute, "intake is stale when it has not reached the mailbox for this long")
+	var problems []string
+	code := cmd.run(ctx, args, stderr, func(s *store.Store) error {
+		now := time.Now()
+		h, err := s.Health(ctx, now)
+		if err != nil {
+			return err
+		}
+		problems = healthProblems(h, now, *stale)
+		if *asJSON {
+			return json.NewEncoder(stdout).Encode(statusJSON(h, problems))
+		}
 		printStatus(stdout, h, problems)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+		return nil
+	})
+	if code == 0 && len(problems) > 0 {
 		return 1
 	}
-	if len(problems) > 0 {
-		return 1
-	}
-	return 0
+	return code
 }
 
 // healthProblems lists what an operator must act on.
