@@ -349,12 +349,30 @@ func TestIdleWakesUp(t *testing.T) {
 			t.Fatalf("mail %d not handled: IDLE did not wake the watcher", i)
 		}
 	}
+	// Let the last move finish before stopping: a cancel in the middle of
+	// a MOVE may leave a copy in both folders (harmless: the next run
+	// dedupes), which would make the counts below racy.
+	f.waitInboxEmpty(t)
 	cancel()
 	mustNoErr(t, <-done)
-	f.once(t) // the last move may have been cut off by the cancel
 	f.wantCounts(t, 0, 3, 0)
 	if got := f.store.count(); got != 3 {
 		t.Errorf("store holds %d mails, want 3", got)
+	}
+}
+
+// waitInboxEmpty waits (up to guard) until every mail has left INBOX.
+func (f *fixture) waitInboxEmpty(t *testing.T) {
+	t.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	limit := time.After(guard)
+	for len(f.list(t, "INBOX")) > 0 {
+		select {
+		case <-tick.C:
+		case <-limit:
+			t.Fatal("mails still in INBOX")
+		}
 	}
 }
 
