@@ -63,6 +63,18 @@ func serveAgainstDovecot(t *testing.T, mode string) {
 	if !bytes.Contains(mails[0].Data, []byte("[KL-")) {
 		t.Errorf("first mail is not an acknowledgement:\n%s", mails[0].Data)
 	}
+	// The move follows the commit; wait for it (up to the guard) before SIGTERM.
+	for tick := time.NewTicker(10 * time.Millisecond); ; {
+		if ms, _ := dc.List("Processed"); len(ms) == 1 {
+			tick.Stop()
+			break
+		}
+		select {
+		case <-tick.C:
+		case <-wait.Done():
+			t.Fatal("the mail was not moved to Processed")
+		}
+	}
 	stop()
 	select {
 	case code := <-exit:
