@@ -599,3 +599,21 @@ Content-Transfer-Encoding: base64
 	}
 	t.Fatal("no notification sent")
 }
+
+// SMTP is never part of intake: with the relay down the complaint is still
+// stored, its case opened and its acknowledgement queued; nothing waits on SMTP.
+func TestIntakeDoesNotNeedSMTP(t *testing.T) {
+	h := newHarness(t)
+	h.smtp.Close()
+	h.deliver(complaint, time.Date(2026, 11, 2, 8, 12, 0, 0, deadline.Location()))
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM cases`); n != 1 {
+		t.Errorf("%d cases with SMTP down, want 1", n)
+	}
+	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'ack' AND status = 'queued' AND attempts = 1 AND last_error <> ''`); n != 1 {
+		t.Errorf("the acknowledgement is not queued for a retry")
+	}
+	if h.folder("Processed") != 1 {
+		t.Errorf("the mail was not moved although it was stored")
+	}
+}
