@@ -30,10 +30,11 @@ var embedded embed.FS
 // Languages are the languages every template exists in.
 var Languages = []string{"nl", "en"}
 
-// Set is a loaded set of templates.
+// Set is a loaded set of templates, parsed once at Load.
 type Set struct {
-	fsys fs.FS
-	loc  *time.Location
+	fsys   fs.FS
+	loc    *time.Location
+	parsed map[string]*parsed // "lang/name"
 }
 
 // Rendered is one mail's subject and bodies.
@@ -52,17 +53,14 @@ func Load(dir string, loc *time.Location) (*Set, error) {
 		}
 		fsys = overlay{top: os.DirFS(dir), bottom: embedded}
 	}
-	s := &Set{fsys: fsys, loc: loc}
-	names, err := fs.Glob(embedded, "nl/*.txt")
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		name := strings.TrimSuffix(strings.TrimPrefix(n, "nl/"), ".txt")
+	s := &Set{fsys: fsys, loc: loc, parsed: map[string]*parsed{}}
+	for _, name := range Names() {
 		for _, lang := range Languages {
-			if _, err := s.parse(name, lang); err != nil {
+			p, err := s.parse(name, lang)
+			if err != nil {
 				return nil, err
 			}
+			s.parsed[lang+"/"+name] = p
 		}
 	}
 	return s, nil
@@ -114,9 +112,9 @@ func (s *Set) Render(name, lang string, data any) (Rendered, error) {
 	if lang != "en" {
 		lang = "nl"
 	}
-	p, err := s.parse(name, lang)
-	if err != nil {
-		return Rendered{}, err
+	p, ok := s.parsed[lang+"/"+name]
+	if !ok {
+		return Rendered{}, fmt.Errorf("templates: no template %q", name)
 	}
 	var r Rendered
 	var b bytes.Buffer
