@@ -3,9 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
 	"github.com/klachtd/klachtd/internal/store"
@@ -21,5 +19,3 @@ func (in *Intake) acknowledge(ctx context.Context, tx *store.Tx, c *store.Case, 
 		Auto: outbox.AutoReplied, Template: "ack", Lang: c.Language, Data: in.data(c),
 	}, cause, "ack_queued")
 }
-
-func locAmsterdam() *time.Location { return deadline.Location() }

@@ -89,35 +89,34 @@ func (in *Intake) relay(ctx context.Context, tx *store.Tx, c *store.Case, text s
 	d := in.data(c)
 	d.Text = text
 	atts, _ := attachments(msg)
-	m := outbox.Mail{
-		CaseID: c.ID, Kind: "relay", To: []outbox.Address{{Name: c.ComplainantName, Address: c.ComplainantAddress}},
-		Template: "relay", Lang: c.Language, Data: d, Attachments: atts,
-	}
-	if last, err := tx.LastMailFrom(ctx, c.ID, c.ComplainantAddress); err == nil {
-		m.InReplyTo, m.References = last.MessageID.String, last.Refs
-	}
-	return in.queue(ctx, tx, m, cause, "answer_relayed")
+	return in.toComplainant(ctx, tx, c, "relay", d, atts, cause, "answer_relayed")
 }
 
-// extensionNotice tells the complainant the new date and why (Awb 9:11 lid 2).
+// extensionNotice tells the complainant the new date and why (Awb 9:11 lid 2),
+// and the person complained about too when the case names one.
 func (in *Intake) extensionNotice(ctx context.Context, tx *store.Tx, c *store.Case, reason string, cause int64) error {
 	d := in.data(c)
 	d.Reason = reason
-	m := outbox.Mail{
-		CaseID: c.ID, Kind: "extension", To: []outbox.Address{{Name: c.ComplainantName, Address: c.ComplainantAddress}},
-		Template: "extension", Lang: c.Language, Data: d,
-	}
-	if last, err := tx.LastMailFrom(ctx, c.ID, c.ComplainantAddress); err == nil {
-		m.InReplyTo, m.References = last.MessageID.String, last.Refs
-	}
-	if err := in.queue(ctx, tx, m, cause, "extension_notice_queued"); err != nil || c.RespondentAddress == "" {
+	if err := in.toComplainant(ctx, tx, c, "extension", d, nil, cause, "extension_notice_queued"); err != nil || c.RespondentAddress == "" {
 		return err
 	}
-	// Awb 9:11 lid 2: the person complained about is told too.
 	return in.queue(ctx, tx, outbox.Mail{
 		CaseID: c.ID, Kind: "extension_respondent", To: []outbox.Address{{Name: c.RespondentName, Address: c.RespondentAddress}},
 		Template: "extension_respondent", Lang: in.o.Language, Data: d,
 	}, cause, "extension_notice_queued")
+}
+
+// toComplainant queues a mail of kind (its template has the same name) to
+// the complainant in their language, threaded on their own last mail.
+func (in *Intake) toComplainant(ctx context.Context, tx *store.Tx, c *store.Case, kind string, d MailData, atts []outbox.Attachment, cause int64, event string) error {
+	m := outbox.Mail{
+		CaseID: c.ID, Kind: kind, To: []outbox.Address{{Name: c.ComplainantName, Address: c.ComplainantAddress}},
+		Template: kind, Lang: c.Language, Data: d, Attachments: atts,
+	}
+	if last, err := tx.LastMailFrom(ctx, c.ID, c.ComplainantAddress); err == nil {
+		m.InReplyTo, m.References = last.MessageID.String, last.Refs
+	}
+	return in.queue(ctx, tx, m, cause, event)
 }
 
 // confirm answers a handler: what their commands changed, or why nothing was

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/internal/classify"
+	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/parse"
 	"github.com/klachtd/klachtd/internal/store"
 )
@@ -19,7 +20,7 @@ func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, ms
 	received := row.InternalDate
 	sched := in.o.Policy.Compute(received, false, in.o.Calendar)
 	now := in.o.Now()
-	ref, err := tx.NextRef(ctx, in.o.RefPrefix, received.In(locAmsterdam()).Year())
+	ref, err := tx.NextRef(ctx, in.o.RefPrefix, received.In(deadline.Location()).Year())
 	if err != nil {
 		return err
 	}

@@ -29,10 +29,6 @@ func isOneOf(addr string, list []string) bool {
 	return false
 }
 
-// IsHandler reports whether addr belongs to a configured handler: equal to
-// a handler address, or in a handler "@domain".
-func IsHandler(addr string, cfg Config) bool { return isHandler(addr, cfg.Handlers) }
-
 // isHandler matches an address against handler entries: a full address,
 // or "@domain" (also a bare "domain") for every address of that domain.
 // Subdomains do not match.

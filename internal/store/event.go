@@ -37,12 +37,22 @@ func (tx *Tx) AddEvent(ctx context.Context, e *Event) error {
 
 // Events returns a case's audit trail in order.
 func (s *Store) Events(ctx context.Context, caseID int64) ([]Event, error) {
+	return s.events(ctx, "case_id", caseID)
+}
+
+// EventsOfMessage returns the events a stored mail caused, in order.
+func (s *Store) EventsOfMessage(ctx context.Context, messageRow int64) ([]Event, error) {
+	return s.events(ctx, "message", messageRow)
+}
+
+// events lists the events whose column (case_id or message) is id.
+func (s *Store) events(ctx context.Context, column string, id int64) ([]Event, error) {
 	var es []Event
 	err := s.db.SelectContext(ctx, &es, `
 		SELECT id, case_id, at, actor, kind, message, outbox, detail
-		FROM case_events WHERE case_id = $1 ORDER BY id`, caseID)
+		FROM case_events WHERE `+column+` = $1 ORDER BY id`, id)
 	if err != nil {
-		return nil, fmt.Errorf("store: events: %w", err)
+		return nil, fmt.Errorf("store: events by %s: %w", column, err)
 	}
 	return es, nil
 }
@@ -54,16 +64,4 @@ func Detail(v any) json.RawMessage {
 		panic(fmt.Sprintf("store: event detail: %v", err))
 	}
 	return b
-}
-
-// EventsOfMessage returns the events a stored mail caused, in order.
-func (s *Store) EventsOfMessage(ctx context.Context, messageRow int64) ([]Event, error) {
-	var es []Event
-	err := s.db.SelectContext(ctx, &es, `
-		SELECT id, case_id, at, actor, kind, message, outbox, detail
-		FROM case_events WHERE message = $1 ORDER BY id`, messageRow)
-	if err != nil {
-		return nil, fmt.Errorf("store: events of message: %w", err)
-	}
-	return es, nil
 }
