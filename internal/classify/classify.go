@@ -58,8 +58,16 @@ type Config struct {
 // Result is the decision on one mail.
 type Result struct {
 	Kind        Kind
-	Acknowledge bool     // an automatic acknowledgement may be sent
-	Reasons     []string // the signals found, e.g. "Auto-Submitted: auto-replied"
+	Acknowledge bool // an automatic acknowledgement may be sent
+	// Machine is proof that no person wrote the mail (a delivery or read
+	// report, a null return path, our own mail, List-Id, a known bounce or
+	// auto-reply shape): only such a mail is stored without a case.
+	Machine bool
+	// Review is a soft signal (subject words, a spam flag, Precedence,
+	// Auto-Submitted on a mail that reads like a person or a form): the
+	// mail opens a case marked for review, without an acknowledgement.
+	Review  bool
+	Reasons []string // the signals found, e.g. "Auto-Submitted: auto-replied"
 }
 
 // Classify decides the kind of a mail. Order of precedence: loop, bounce,
@@ -68,6 +76,10 @@ func Classify(m *parse.Message, cfg Config) Result {
 	s := collect(m, cfg)
 	r := Result{Kind: s.kind(), Reasons: s.reasons}
 	r.Acknowledge = r.Kind == Complaint
+	switch r.Kind {
+	case Loop, Bounce, AutoReply, List, Spam:
+		r.Machine = true
+	}
 	if r.Reasons == nil {
 		r.Reasons = []string{}
 	}
