@@ -7,11 +7,13 @@ import (
 	"io"
 	"os"
 
+	"github.com/klachtd/klachtd/internal/config"
 	"github.com/klachtd/klachtd/internal/store"
 )
 
-// dbCommand is a subcommand that only needs the database: its flags take
-// --config (only database.url is read) besides KLACHTD_DATABASE_URL.
+// dbCommand is a subcommand that only needs the database. It loads the
+// config like every other subcommand (file, then environment, which wins)
+// but requires and validates only database.url.
 type dbCommand struct {
 	*flag.FlagSet
 	config *string
@@ -24,35 +26,38 @@ func newDBCommand(name string, stderr io.Writer) dbCommand {
 }
 
 // run parses args, opens the store and calls fn; it returns the exit code:
-// 2 for bad flags, 1 for any error (printed), 0 otherwise.
+// 2 for bad flags, 1 for any error (printed without secrets), 0 otherwise.
 func (c dbCommand) run(ctx context.Context, args []string, stderr io.Writer, fn func(*store.Store) error) int {
 	if err := c.Parse(args); err != nil {
 		return 2
 	}
-	s, err := openStore(ctx, *c.config)
+	cfg, err := loadConfig(config.NeedDatabase, *c.config, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	s, err := store.Open(ctx, cfg.Database.URL)
 	if err == nil {
 		err = fn(s)
 		s.Close()
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, cfg.Scrubber().Error(err))
 		return 1
 	}
 	return 0
 }
 
-// openStore connects with KLACHTD_DATABASE_URL, or the config file's database.url.
-func openStore(ctx context.Context, path string) (*store.Store, error) {
-	url := os.Getenv("KLACHTD_DATABASE_URL")
-	if path != "" {
-		cfg, err := loadDatabaseOnly(path)
-		if err != nil {
-			return nil, err
-		}
-		url = cfg
+// loadConfig is how every subcommand reads its configuration: the file (if
+// any), the environment over it, secret files; warnings (a secret file that
+// others may read) go to stderr. Its errors carry no secret.
+func loadConfig(need config.Need, path string, stderr io.Writer) (*config.Config, error) {
+	cfg, err := config.LoadFor(need, path, os.Getenv)
+	if err != nil {
+		return nil, err
 	}
-	if url == "" {
-		return nil, fmt.Errorf("klachtd: set KLACHTD_DATABASE_URL or pass --config")
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(stderr, "klachtd: warning: %s\n", w)
 	}
-	return store.Open(ctx, url)
+	return cfg, nil
 }

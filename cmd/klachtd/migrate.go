@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/klachtd/klachtd/internal/config"
 	"github.com/klachtd/klachtd/internal/store"
@@ -28,7 +27,7 @@ func runConfigCheck(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	cfg, err := config.Load(*path, os.Getenv)
+	cfg, err := loadConfig(config.NeedAll, *path, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

@@ -27,7 +27,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	log := newLogger(cfg.Log, stderr)
+	log := slog.New(config.ScrubHandler(newLogger(cfg.Log, stderr).Handler(), cfg.Scrubber()))
+	for _, w := range cfg.Warnings() {
+		log.Warn("secret_file_readable", slog.String("key", w.Key), slog.String("file", w.File),
+			slog.String("mode", fmt.Sprintf("%04o", uint32(w.Mode))))
+	}
 	d := &Daemon{Config: cfg, Logger: log, Migrate: *migrate, SweepOnce: *once}
 	defer d.Close()
 	if err := d.Open(ctx); err != nil {

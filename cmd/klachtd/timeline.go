@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/store"
 )
@@ -140,18 +138,4 @@ func showCase(ctx context.Context, s *store.Store, ref string, asJSON bool, w io
 		}
 	}
 	return nil
-}
-
-// loadDatabaseOnly reads database.url from a config file without validating
-// the rest: the operator commands need nothing else.
-func loadDatabaseOnly(path string) (string, error) {
-	var c struct {
-		Database struct {
-			URL string `toml:"url"`
-		} `toml:"database"`
-	}
-	if _, err := toml.DecodeFile(path, &c); err != nil {
-		return "", fmt.Errorf("config: %s: %w", path, err)
-	}
-	return c.Database.URL, nil
 }

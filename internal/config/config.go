@@ -1,22 +1,29 @@
 // Package config loads klachtd's configuration: a TOML file, then environment
-// overrides, then secrets from files, then defaults, then validation.
+// overrides, then secrets from files, then defaults, then validation. Every
+// subcommand loads it this one way (LoadFor); a Need only decides what must
+// be present: database-only commands (migrate, cases, status, register)
+// require database.url alone and do not read the IMAP or SMTP secret files.
 //
 // Every key can come from the environment as KLACHTD_<SECTION>_<KEY> (upper case,
 // e.g. KLACHTD_IMAP_ADDRESS for [imap] address); a key named password also reads
 // KLACHTD_<SECTION>_PASSWORD_FILE. Validation errors name the key as it is
 // written in the file ("imap.tls"), so an operator knows what to fix.
-// Secrets never leave this package unredacted: Redacted() is what gets printed.
+//
+// Secrets never leave this package unredacted: Redacted() is what gets
+// printed, Load's errors are scrubbed, and a Scrubber (Config.Scrubber,
+// Scrub, ScrubHandler for the logger) removes the secret values and any
+// password in a connection string from every error a subcommand prints or
+// klachtd logs. A file holding a secret that group or others can read is
+// reported in Warnings (key and file name, never the content); it does not
+// stop klachtd.
 package config
 
 import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/klachtd/klachtd/internal/deadline"
 )
@@ -41,6 +48,9 @@ type Config struct {
 	Handlers []Handler `toml:"handlers"`
 	Managers []Manager `toml:"managers"`
 	Routing  []Route   `toml:"routing"`
+
+	warnings   []Warning // see Warnings
+	pgPassword string    // PGPASSWORD, which lib/pq reads too: a secret to scrub
 }
 
 // Templates lets an operator override the mail templates.
@@ -124,52 +134,6 @@ func (d *Duration) UnmarshalText(b []byte) error {
 // MarshalText writes the duration back in Go syntax.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// Load reads path (may be empty: environment and defaults only), applies the
-// environment from getenv, fills defaults and validates.
-func Load(path string, getenv func(string) string) (*Config, error) {
-	c := &Config{}
-	if path != "" {
-		md, err := toml.DecodeFile(path, c)
-		if err != nil {
-			return nil, fmt.Errorf("config: %s: %w", path, err)
-		}
-		if un := md.Undecoded(); len(un) > 0 {
-			return nil, fmt.Errorf("config: %s: unknown key %q", path, un[0].String())
-		}
-	}
-	if err := applyEnv(c, getenv); err != nil {
-		return nil, err
-	}
-	if err := c.readSecrets(); err != nil {
-		return nil, err
-	}
-	c.setDefaults()
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-func (c *Config) readSecrets() error {
-	for _, s := range []struct {
-		key       string
-		file, dst *string
-	}{
-		{"imap.password_file", &c.IMAP.PasswordFile, &c.IMAP.Password},
-		{"smtp.password_file", &c.SMTP.PasswordFile, &c.SMTP.Password},
-	} {
-		if *s.file == "" {
-			continue
-		}
-		b, err := os.ReadFile(*s.file)
-		if err != nil {
-			return fmt.Errorf("config: %s: %w", s.key, err)
-		}
-		*s.dst = strings.TrimRight(string(b), "\r\n")
-	}
-	return nil
-}
-
 func (c *Config) setDefaults() {
 	def := func(s *string, v string) {
 		if *s == "" {
@@ -217,8 +181,8 @@ func (c *Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...)))
 	}
-	if c.Database.URL == "" {
-		bad("database.url", "missing (or set KLACHTD_DATABASE_URL)")
+	if err := c.validateDatabase(); err != nil {
+		errs = append(errs, err)
 	}
 	checkHostPort := func(key, v string) {
 		if v == "" {
