@@ -35,8 +35,11 @@ deps:
 test: deps
 	$(GO) test -race -count=1 $(PKGS)
 
+# lint also fails when go.mod/go.sum are not tidy (go mod tidy -diff prints
+# what tidy would change).
 lint:
 	$(GO) vet $(PKGS)
+	$(GO) mod tidy -diff
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 demo: deps
