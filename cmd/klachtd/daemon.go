@@ -210,6 +210,8 @@ func (d *Daemon) Drain(ctx context.Context) error {
 func (d *Daemon) recordCheck(checkErr error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// Scrubbed: the error is shown by `klachtd status` and in the digest.
+	checkErr = d.Config.Scrubber().Error(checkErr)
 	if err := d.Store.RecordCheck(ctx, d.Config.IMAP.Mailbox, d.Now(), checkErr); err != nil {
 		d.Logger.Error("record_check_failed", slog.Any("error", err))
 	}

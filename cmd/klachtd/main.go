@@ -27,7 +27,8 @@ Usage:
   klachtd templates preview NAME [--lang en] [--html]  render a mail template with sample data
 
 Every config key can also be set as KLACHTD_<SECTION>_<KEY>, e.g. KLACHTD_IMAP_ADDRESS;
-passwords also from KLACHTD_IMAP_PASSWORD_FILE / KLACHTD_SMTP_PASSWORD_FILE.
+passwords also from KLACHTD_IMAP_PASSWORD_FILE / KLACHTD_SMTP_PASSWORD_FILE /
+KLACHTD_DATABASE_PASSWORD_FILE. The environment wins over the file, for every subcommand.
 `
 
 func main() {

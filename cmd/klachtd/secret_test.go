@@ -163,3 +163,20 @@ func TestDatabaseCommandsTakeTheURLFromTheEnvironment(t *testing.T) {
 		t.Errorf("register --config: exit %d:\n%s", code, out)
 	}
 }
+
+// The database password can come from a file, like the IMAP and SMTP ones;
+// a file others can read gets a warning that names it, never its content.
+func TestMigrateReadsTheDatabasePasswordFile(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "db-password")
+	os.WriteFile(pw, []byte("Bestand-Geheim-N1\n"), 0o644)
+	user, host, db := pgParts(t, storetest.EmptyDSN(t))
+	setEnv(t, "KLACHTD_DATABASE_URL", "host="+host+" dbname="+db+" user="+user+" sslmode=disable",
+		"KLACHTD_DATABASE_PASSWORD_FILE", pw)
+	code, out := runCmd(t, "migrate")
+	if code != 0 || !strings.Contains(out, "database.password_file") || !strings.Contains(out, pw) {
+		t.Errorf("exit %d, want 0 and a warning naming database.password_file:\n%s", code, out)
+	}
+	assertNoSecret(t, out, "Bestand-Geheim-N1")
+	_, out = runCmd(t, "config", "check")
+	assertNoSecret(t, out, "Bestand-Geheim-N1")
+}

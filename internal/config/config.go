@@ -62,6 +62,10 @@ type Templates struct {
 // Database is where everything is kept.
 type Database struct {
 	URL string `toml:"url"`
+	// PasswordFile holds the database password, for a URL without one
+	// (KLACHTD_DATABASE_PASSWORD_FILE; systemd credentials, a secrets mount).
+	PasswordFile string `toml:"password_file"`
+	password     string // read from PasswordFile, joined into URL
 }
 
 // IMAP is the intake mailbox.

@@ -213,3 +213,28 @@ func (c *Config) validateDatabase() error {
 	}
 	return nil
 }
+
+// joinDatabasePassword puts the password from database.password_file into
+// database.url: into the userinfo of a URL, or as password='…' in the
+// key/value form. A URL that has a password already is an error: two
+// sources for one secret leave the operator guessing which one is used.
+func (c *Config) joinDatabasePassword() error {
+	pw, dsn := c.Database.password, c.Database.URL
+	if c.Database.PasswordFile == "" || dsn == "" {
+		return nil
+	}
+	if len(dsnSpans(dsn)) > 0 {
+		return errors.New("config: database.password_file: database.url has a password too; keep one of them")
+	}
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		c.Database.URL = dsn + " password='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(pw) + "'"
+		return nil
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil // validateDatabase says what is wrong, without echoing it
+	}
+	u.User = url.UserPassword(u.User.Username(), pw)
+	c.Database.URL = u.String()
+	return nil
+}

@@ -15,10 +15,13 @@ func applyEnv(c *Config, getenv func(string) string) error {
 	for i := 0; i < root.NumField(); i++ {
 		section := root.Type().Field(i).Tag.Get("toml")
 		sv := root.Field(i)
-		if sv.Kind() != reflect.Struct {
+		if sv.Kind() != reflect.Struct || !root.Type().Field(i).IsExported() {
 			continue
 		}
 		for j := 0; j < sv.NumField(); j++ {
+			if !sv.Type().Field(j).IsExported() {
+				continue
+			}
 			key := sv.Type().Field(j).Tag.Get("toml")
 			name := "KLACHTD_" + strings.ToUpper(section+"_"+key)
 			v := getenv(name)

@@ -103,6 +103,7 @@ type secretFile struct {
 
 func (c *Config) secretFiles() []secretFile {
 	return []secretFile{
+		{"database.password_file", true, &c.Database.PasswordFile, &c.Database.password},
 		{"imap.password_file", false, &c.IMAP.PasswordFile, &c.IMAP.Password},
 		{"smtp.password_file", false, &c.SMTP.PasswordFile, &c.SMTP.Password},
 	}
@@ -122,5 +123,5 @@ func (c *Config) readSecrets(need Need) error {
 		*s.dst = strings.TrimRight(string(b), "\r\n")
 		c.checkMode(s.key, *s.file)
 	}
-	return nil
+	return c.joinDatabasePassword()
 }

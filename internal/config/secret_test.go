@@ -183,3 +183,27 @@ func assertNoSecret(t *testing.T, out string, secrets []string) {
 		}
 	}
 }
+
+func TestDatabasePasswordFromFile(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "db-password")
+	os.WriteFile(pw, []byte("it's p@ss#1\n"), 0o600)
+	for _, tc := range []struct{ url, want string }{
+		{"postgres://klachtd@db.example/k?sslmode=require", "postgres://klachtd:it%27s%20p%40ss%231@db.example/k?sslmode=require"},
+		{"host=db.example user=klachtd", `host=db.example user=klachtd password='it\'s p@ss#1'`},
+	} {
+		c, err := LoadFor(NeedDatabase, "", env("KLACHTD_DATABASE_URL", tc.url, "KLACHTD_DATABASE_PASSWORD_FILE", pw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Database.URL != tc.want {
+			t.Errorf("url = %q, want %q", c.Database.URL, tc.want)
+		}
+		c.IMAP.Address = "x" // Redacted works on a partly loaded config too
+		assertNoSecret(t, c.Redacted(), []string{"p@ss", "p%40ss"})
+		assertNoSecret(t, c.Scrubber().String("failed: "+c.Database.URL), []string{"p@ss", "p%40ss"})
+	}
+	_, err := LoadFor(NeedDatabase, "", env("KLACHTD_DATABASE_URL", "postgres://k:other@db/k", "KLACHTD_DATABASE_PASSWORD_FILE", pw))
+	if err == nil || !strings.Contains(err.Error(), "database.password_file") || strings.Contains(err.Error(), "other") {
+		t.Errorf("two passwords: %v", err)
+	}
+}
