@@ -5,9 +5,11 @@
 // require database.url alone and do not read the IMAP or SMTP secret files.
 //
 // Every key can come from the environment as KLACHTD_<SECTION>_<KEY> (upper case,
-// e.g. KLACHTD_IMAP_ADDRESS for [imap] address); a key named password also reads
-// KLACHTD_<SECTION>_PASSWORD_FILE. Validation errors name the key as it is
-// written in the file ("imap.tls"), so an operator knows what to fix.
+// e.g. KLACHTD_IMAP_ADDRESS for [imap] address); every secret also comes from
+// a file: imap, smtp and database password_file, oauth2 client_secret_file and
+// refresh_token_file (KLACHTD_IMAP_PASSWORD_FILE, KLACHTD_OAUTH2_CLIENT_SECRET_FILE,
+// …). Validation errors name the key as it is written in the file
+// ("imap.tls"), so an operator knows what to fix.
 //
 // Secrets never leave this package unredacted: Redacted() is what gets
 // printed, Load's errors are scrubbed, and a Scrubber (Config.Scrubber,
@@ -33,6 +35,7 @@ type Config struct {
 	Database Database `toml:"database"`
 	IMAP     IMAP     `toml:"imap"`
 	SMTP     SMTP     `toml:"smtp"`
+	OAuth2   OAuth2   `toml:"oauth2"`
 	Intake   Intake   `toml:"intake"`
 	Limits   Limits   `toml:"limits"`
 	Log      Log      `toml:"log"`
@@ -73,6 +76,7 @@ type IMAP struct {
 	Address           string   `toml:"address"`
 	TLS               string   `toml:"tls"`     // implicit | starttls | none
 	CAFile            string   `toml:"ca_file"` // PEM certificates to trust besides the system's (a private CA)
+	Auth              string   `toml:"auth"`    // password | oauth2 (see [oauth2])
 	Username          string   `toml:"username"`
 	Password          string   `toml:"password"`
 	PasswordFile      string   `toml:"password_file"`
@@ -88,6 +92,7 @@ type SMTP struct {
 	Address      string `toml:"address"`
 	TLS          string `toml:"tls"`     // implicit | starttls | none
 	CAFile       string `toml:"ca_file"` // PEM certificates to trust besides the system's (a private CA)
+	Auth         string `toml:"auth"`    // password | oauth2 (see [oauth2])
 	Username     string `toml:"username"`
 	Password     string `toml:"password"`
 	PasswordFile string `toml:"password_file"`
@@ -149,6 +154,11 @@ func (c *Config) setDefaults() {
 	def(&c.IMAP.ProcessedMailbox, "Processed")
 	def(&c.IMAP.QuarantineMailbox, "Quarantine")
 	def(&c.SMTP.TLS, "starttls")
+	def(&c.IMAP.Auth, AuthPassword)
+	def(&c.SMTP.Auth, AuthPassword)
+	if c.UsesOAuth2() {
+		c.OAuth2.setDefaults(c.IMAP.Username)
+	}
 	def(&c.Intake.Language, "nl")
 	def(&c.Log.Format, "text")
 	def(&c.Log.Level, "info")
@@ -213,6 +223,7 @@ func (c *Config) Validate() error {
 	if c.IMAP.Username == "" {
 		bad("imap.username", "missing")
 	}
+	c.validateAuth(bad)
 	c.validatePeople(bad)
 	c.Schedule.validate(bad)
 	if !plainAddress(c.Intake.Address) {

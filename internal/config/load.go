@@ -91,6 +91,12 @@ func (c *Config) secretKeys() []string {
 	if c.SMTP.Password != "" {
 		keys = append(keys, "smtp.password")
 	}
+	if c.OAuth2.ClientSecret != "" {
+		keys = append(keys, "oauth2.client_secret")
+	}
+	if c.OAuth2.RefreshToken != "" {
+		keys = append(keys, "oauth2.refresh_token")
+	}
 	return keys
 }
 
@@ -106,6 +112,8 @@ func (c *Config) secretFiles() []secretFile {
 		{"database.password_file", true, &c.Database.PasswordFile, &c.Database.password},
 		{"imap.password_file", false, &c.IMAP.PasswordFile, &c.IMAP.Password},
 		{"smtp.password_file", false, &c.SMTP.PasswordFile, &c.SMTP.Password},
+		{"oauth2.client_secret_file", false, &c.OAuth2.ClientSecretFile, &c.OAuth2.ClientSecret},
+		{"oauth2.refresh_token_file", false, &c.OAuth2.RefreshTokenFile, &c.OAuth2.RefreshToken},
 	}
 }
 
@@ -122,6 +130,9 @@ func (c *Config) readSecrets(need Need) error {
 		}
 		*s.dst = strings.TrimRight(string(b), "\r\n")
 		c.checkMode(s.key, *s.file)
+	}
+	if need == NeedAll && c.OAuth2.ServiceAccountFile != "" {
+		c.checkMode("oauth2.service_account_file", c.OAuth2.ServiceAccountFile)
 	}
 	return c.joinDatabasePassword()
 }

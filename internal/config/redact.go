@@ -18,6 +18,8 @@ func (c *Config) Redacted() string {
 	}
 	hide(&r.IMAP.Password)
 	hide(&r.SMTP.Password)
+	hide(&r.OAuth2.ClientSecret)
+	hide(&r.OAuth2.RefreshToken)
 	r.Database.URL = RedactDSN(r.Database.URL)
 	var b strings.Builder
 	_ = tomlEncode(&b, &r)

@@ -108,7 +108,7 @@ func (e *scrubbedError) Unwrap() error { return e.err }
 // database password and any PGPASSWORD from the environment), for a
 // Scrubber.
 func (c *Config) Secrets() []string {
-	s := []string{c.IMAP.Password, c.SMTP.Password, c.Database.password, c.pgPassword}
+	s := []string{c.IMAP.Password, c.SMTP.Password, c.Database.password, c.pgPassword, c.OAuth2.ClientSecret, c.OAuth2.RefreshToken}
 	return append(s, dsnSecrets(c.Database.URL)...)
 }
 
