@@ -55,6 +55,7 @@ type Options struct {
 	People     *People
 	// AutoRepliesPerDay caps automatic mails to one address per 24 hours.
 	AutoRepliesPerDay int
+	Caps              Caps   // on acknowledgements and handler notices (caps.go)
 	RefPrefix         string // "KL"
 	Now               func() time.Time
 	Logger            *slog.Logger
