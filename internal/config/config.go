@@ -89,9 +89,10 @@ type Intake struct {
 	// AutoRepliesPerDay caps automatic mails to one sender per 24 hours (loop guard).
 	AutoRepliesPerDay int `toml:"auto_replies_per_day"`
 	// TrustedAuthServID names the receiving mail host whose
-	// Authentication-Results must show dkim=pass or spf=pass before a
-	// handler's commands and answers are accepted. Empty: the From address
-	// of a configured handler is enough.
+	// Authentication-Results must show dmarc=pass for the From domain, or a
+	// dkim or spf pass aligned with it, before a handler's commands and
+	// answers are accepted. Empty: the From address of a configured handler
+	// is enough.
 	TrustedAuthServID string `toml:"trusted_authserv_id"`
 	// Caps on acknowledgements, against use of klachtd as an amplifier:
 	// per mailbox (lower case, without +tag) per 24 hours, per domain per
