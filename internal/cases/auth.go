@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"io"
 	"net/textproto"
 	"strings"
 
@@ -30,10 +31,11 @@ import (
 //     and quoted strings made inert. It passes with dmarc=pass for the From
 //     domain, or dkim=pass with a signing domain aligned with the From
 //     domain, or spf=pass with a MAIL FROM domain aligned with it (see
-//     aligned). A DMARC result that is not a pass, or is about another From
-//     domain than ours, refuses whatever else the field says: the host then
-//     read the mail differently than we do. A dkim or spf fail does not
-//     cancel an aligned pass of the other method (DMARC's own rule).
+//     aligned). dmarc=fail refuses whatever else the field says, and so does
+//     any DMARC result about another From domain than ours (the host then
+//     read the mail differently than we do); dmarc=none (no policy) leaves
+//     it to dkim and spf. A dkim or spf fail does not cancel an aligned pass
+//     of the other method (DMARC's own rule).
 //
 // Fields of other hosts are ignored: anyone can write one. Only the topmost
 // trusted field counts, because the receiving host adds its field above
@@ -90,13 +92,14 @@ func judge(results []authres.Result, fromDomain, trustedID string) (bool, string
 	for _, r := range results {
 		switch r := r.(type) {
 		case *authres.DMARCResult:
-			if d := lower(r.From); d != fromDomain {
+			switch {
+			case domainOf(lower(r.From)) != fromDomain:
 				return false, trustedID + " judged DMARC for another From domain than the mail's"
+			case r.Value == authres.ResultFail:
+				return false, trustedID + " says dmarc=fail"
+			case r.Value == authres.ResultPass:
+				pass = true
 			}
-			if r.Value != authres.ResultPass {
-				return false, trustedID + " says dmarc=" + string(r.Value)
-			}
-			pass = true
 		case *authres.DKIMResult:
 			d := lower(r.Domain)
 			if d == "" {
@@ -148,7 +151,8 @@ func readRawHeader(raw []byte) (textproto.MIMEHeader, error) {
 	if end >= 0 {
 		raw = raw[:end]
 	}
-	r := textproto.NewReader(bufio.NewReader(bytes.NewReader(append(raw, "\r\n\r\n"...))))
+	// A reader, not append: raw[:end] shares the caller's bytes.
+	r := textproto.NewReader(bufio.NewReader(io.MultiReader(bytes.NewReader(raw), strings.NewReader("\r\n\r\n"))))
 	return r.ReadMIMEHeader()
 }
 

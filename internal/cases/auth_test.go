@@ -37,6 +37,8 @@ func TestAuthenticated(t *testing.T) {
 		{"comments with semicolons", mx, handlerMailWith(ar(mx + "; dkim=pass (2048-bit key; unprotected) header.d=gemeente.example header.s=s1")), true},
 		{"version and case", "MX.Gemeente.Example", handlerMailWith(ar(mx + " 1; DKIM=Pass header.d=Gemeente.Example")), true},
 		{"dkim fail beside an aligned spf pass", mx, handlerMailWith(ar(mx + "; dkim=fail header.d=gemeente.example; spf=pass smtp.mailfrom=gemeente.example")), true},
+		{"dmarc none (no policy) leaves it to an aligned dkim pass", mx, handlerMailWith(ar(mx + "; dkim=pass header.d=gemeente.example; dmarc=none header.from=gemeente.example")), true},
+		{"Microsoft 365 style", mx, handlerMailWith(ar(mx + "; spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=gemeente.example; dkim=pass (signature was verified) header.d=gemeente.example;dmarc=pass action=none header.from=gemeente.example;compauth=pass reason=100")), true},
 		{"folded field", mx, handlerMailWith("Authentication-Results: " + mx + ";\r\n\tdkim=pass\r\n header.d=gemeente.example"), true},
 
 		// The reported forgery: a pass for the attacker's own domain.
@@ -47,6 +49,7 @@ func TestAuthenticated(t *testing.T) {
 		{"spf pass for another domain", mx, handlerMailWith(ar(mx + "; spf=pass smtp.mailfrom=x@evil.example")), false},
 		{"explicit dmarc fail beats an aligned dkim pass", mx, handlerMailWith(ar(mx + "; dkim=pass header.d=gemeente.example; dmarc=fail header.from=gemeente.example")), false},
 		{"dmarc pass for another From domain", mx, handlerMailWith(ar(mx + "; dmarc=pass header.from=evil.example")), false},
+		{"dmarc none alone", mx, handlerMailWith(ar(mx + "; dmarc=none header.from=gemeente.example")), false},
 		{"dmarc pass without header.from", mx, handlerMailWith(ar(mx + "; dmarc=pass")), false},
 		{"quoted string hides a result", mx, handlerMailWith(ar(mx + `; spf=pass smtp.mailfrom="x; dkim=pass header.d=gemeente.example"@evil.example`)), false},
 		{"quoted string hides a result, no spf pass", mx, handlerMailWith(ar(mx + `; spf=fail smtp.mailfrom="x; dkim=pass header.d=gemeente.example y"@evil.example`)), false},
@@ -93,5 +96,18 @@ func TestAligned(t *testing.T) {
 		if got := aligned(tt.a, tt.b); got != tt.want {
 			t.Errorf("aligned(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+// authenticated reads the caller's bytes without changing them.
+func TestAuthenticatedLeavesRawAlone(t *testing.T) {
+	raw := []byte("From: bea@gemeente.example\nSubject: x\n\nbody\n")
+	want := string(raw)
+	msg, _ := parse.Parse(raw, parse.Limits{})
+	if ok, why := authenticated(raw, msg, ""); !ok {
+		t.Fatalf("refused: %s", why)
+	}
+	if string(raw) != want {
+		t.Errorf("raw changed to %q", raw)
 	}
 }
