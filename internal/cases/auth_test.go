@@ -111,3 +111,15 @@ func TestAuthenticatedLeavesRawAlone(t *testing.T) {
 		t.Errorf("raw changed to %q", raw)
 	}
 }
+
+func BenchmarkAuthenticated(b *testing.B) {
+	raw := handlerMailWith("Authentication-Results: mx.gemeente.example; spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=gemeente.example; " +
+		"dkim=pass (signature was verified) header.d=gemeente.example; dmarc=pass action=none header.from=gemeente.example")
+	msg, _ := parse.Parse(raw, parse.Limits{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, why := authenticated(raw, msg, "mx.gemeente.example"); !ok {
+			b.Fatal(why)
+		}
+	}
+}

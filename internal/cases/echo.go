@@ -31,8 +31,12 @@ func echoCase(c *store.Case) (*store.Case, string) {
 func echo(s string, max int) string {
 	s = dotLookalikes.Replace(s)
 	words := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
-	out := make([]string, 0, len(words))
+	var out []string
+	n := 0 // runes so far: stop once past max, the rest would be cut anyway
 	for _, w := range words {
+		if n > max {
+			break
+		}
 		if looksLikeLink(w) {
 			if len(out) > 0 && out[len(out)-1] == "…" {
 				continue
@@ -40,6 +44,7 @@ func echo(s string, max int) string {
 			w = "…"
 		}
 		out = append(out, w)
+		n += utf8.RuneCountInString(w) + 1
 	}
 	return truncate(strings.Join(out, " "), max)
 }

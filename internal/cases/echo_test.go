@@ -42,3 +42,11 @@ func TestNormalMailbox(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkEcho(b *testing.B) {
+	s := strings.Repeat("Win a prize at https://prize.example/claim ", 100)
+	b.ReportAllocs()
+	for b.Loop() {
+		echo(s, maxEchoSubject)
+	}
+}
