@@ -107,7 +107,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 		Classify: classify.Config{IntakeAddresses: []string{c.Intake.Address}, LoopHeader: outbox.LoopHeader},
 		Limits:   parse.Limits{MaxMessageBytes: c.Limits.MaxMessageBytes, MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts},
 		Language: c.Intake.Language, Intake: c.Intake.Address, IntakeName: c.Intake.Name,
-		People: cases.PeopleFromConfig(c), AutoRepliesPerDay: c.Intake.AutoRepliesPerDay,
+		People: cases.PeopleFromConfig(c), AutoRepliesPerDay: c.Intake.AutoRepliesPerDay, Caps: cases.CapsFromConfig(c.Intake),
 		Now: d.Now, Logger: d.Logger,
 	})
 	so := schedule.OptionsFromConfig(c)

@@ -10,12 +10,21 @@ import (
 )
 
 // acknowledge queues the one acknowledgement of a new case (dedupe key
-// ack:<case>), threaded on the complaint.
+// ack:<case>), threaded on the complaint, and counts it against the caps
+// (caps.go). Whoever wrote the complaint chose the address it goes to, so
+// it repeats their name and subject only bounded and without links
+// (echo.go): klachtd must not carry a stranger's text to a third party.
 func (in *Intake) acknowledge(ctx context.Context, tx *store.Tx, c *store.Case, msg *parse.Message, cause int64) error {
-	return in.queue(ctx, tx, outbox.Mail{
+	d := in.data(c)
+	d.Case, d.Subject = echoCase(c)
+	q, err := in.enqueue(ctx, tx, outbox.Mail{
 		CaseID: c.ID, Kind: "ack", DedupeKey: fmt.Sprintf("ack:%d", c.ID),
-		To:        []outbox.Address{{Name: c.ComplainantName, Address: c.ComplainantAddress}},
+		To:        []outbox.Address{{Name: d.Case.ComplainantName, Address: c.ComplainantAddress}},
 		InReplyTo: msg.MessageID, References: msg.References,
-		Auto: outbox.AutoReplied, Template: "ack", Lang: c.Language, Data: in.data(c),
+		Auto: outbox.AutoReplied, Template: "ack", Lang: c.Language, Data: d,
 	}, cause, "ack_queued")
+	if err != nil {
+		return err
+	}
+	return in.countAnswer(ctx, tx, answerAck, c.ComplainantAddress, q)
 }

@@ -52,32 +52,6 @@ func TestRoute(t *testing.T) {
 	}
 }
 
-func TestAuthenticated(t *testing.T) {
-	msg := func(vals ...string) *parse.Message {
-		return &parse.Message{Header: map[string][]string{"Authentication-Results": vals}}
-	}
-	tests := []struct {
-		name    string
-		trusted string
-		m       *parse.Message
-		want    bool
-	}{
-		{"no trusted host configured", "", msg(), true},
-		{"dkim pass from our host", "mx.example.nl", msg("mx.example.nl; dkim=pass header.d=example.nl"), true},
-		{"spf pass from our host", "mx.example.nl", msg("mx.example.nl; dkim=none; spf=pass smtp.mailfrom=example.nl"), true},
-		{"pass from someone else's host", "mx.example.nl", msg("mx.evil.example; dkim=pass"), false},
-		{"fail from our host", "mx.example.nl", msg("mx.example.nl; dkim=fail; spf=softfail"), false},
-		{"no header", "mx.example.nl", msg(), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got, why := authenticated(tt.m, tt.trusted); got != tt.want {
-				t.Errorf("authenticated = %v (%s), want %v", got, why, tt.want)
-			}
-		})
-	}
-}
-
 func TestCommandPlans(t *testing.T) {
 	awb, _ := deadline.Preset("awb")
 	generic, _ := deadline.Preset("generic")

@@ -4,32 +4,41 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 
+	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
 	"github.com/klachtd/klachtd/internal/store"
 )
 
 // handlerMail takes a mail from a configured handler on case c:
-//   - not authenticated (trusted_authserv_id set, no dkim/spf pass): refused
-//     whole — no command applied, nothing relayed — logged, and reported to
-//     the handler it claims to come from;
+//   - not authenticated (auth.go: one From mailbox, no other Sender, and with
+//     trusted_authserv_id set an aligned pass from that host): refused
+//     whole — no command applied, nothing relayed — logged, recorded on the
+//     case, and reported to the configured handler it claims to come from,
+//     never to another From address, within the notice cap, not threaded on
+//     the forged mail and without its text;
 //   - "#" commands at the top: all applied or, when one is bad, none, and
-//     confirmed to the handler by mail;
+//     confirmed to the handler by mail (the refusal of bad commands within
+//     the notice cap);
 //   - the rest of the text: relayed to the complainant when the mail went to
 //     the intake address only; recorded, not relayed, when the handler wrote
 //     to the complainant directly; an internal note with #intern.
 func (in *Intake) handlerMail(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, msg *parse.Message, p *People) error {
 	now := in.o.Now()
 	actor := row.FromAddress
-	if ok, why := authenticated(msg, p.TrustedAuthServID); !ok {
+	if ok, why := authenticated(row.Raw, msg, p.TrustedAuthServID); !ok {
 		in.o.Logger.Warn("handler_mail_refused", slog.String("case_ref", c.Ref), slog.String("from", actor), slog.String("reason", why))
 		if err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: actor, Kind: "handler_mail_refused", Message: nullID(row.ID),
 			Detail: store.Detail(map[string]any{"reason": why})}); err != nil {
 			return err
 		}
-		return in.confirm(ctx, tx, c, actor, nil, []string{
+		m := in.confirmMail(c, "", nil, []string{
 			"Een mail op uw naam is geweigerd omdat niet vast te stellen is dat u hem verstuurde (" + why + "). " +
-				"Er is niets uitgevoerd en niets doorgestuurd. Was u het niet, meld dit dan bij uw beheerder."}, msg, row.ID)
+				"Er is niets uitgevoerd en niets doorgestuurd. Was u het niet, meld dit dan bij uw beheerder."}, msg)
+		m.InReplyTo, m.References = "", nil
+		return in.notice(ctx, tx, c, claimedHandler(msg, p), m, row.ID)
 	}
 	cmds, text := splitCommands(msg.NewText)
 	pl := in.makePlan(*c, cmds, p, now)
@@ -39,7 +48,7 @@ func (in *Intake) handlerMail(ctx context.Context, tx *store.Tx, c *store.Case, 
 			Detail: store.Detail(map[string]any{"errors": pl.errors})}); err != nil {
 			return err
 		}
-		return in.confirm(ctx, tx, c, actor, nil, pl.errors, msg, row.ID)
+		return in.notice(ctx, tx, c, claimedHandler(msg, p), in.confirmMail(c, "", nil, pl.errors, msg), row.ID)
 	}
 	answered := in.answer(pl, text, row, c)
 	if pl.c.Status == store.StatusReceived {
@@ -66,7 +75,7 @@ func (in *Intake) handlerMail(ctx context.Context, tx *store.Tx, c *store.Case, 
 	for _, ch := range pl.changes {
 		summaries = append(summaries, ch.summary)
 	}
-	return in.confirm(ctx, tx, c, actor, summaries, nil, msg, row.ID)
+	return in.confirm(ctx, tx, c, actor, summaries, msg, row.ID)
 }
 
 // answer decides what the handler's text is and records it in the plan:
@@ -127,4 +136,58 @@ func (in *Intake) complaint(ctx context.Context, tx *store.Tx, c *store.Case) (*
 	}
 	msg, _ := parse.Parse(raw, in.o.Limits)
 	return msg, nil
+}
+
+// handlerWithoutCase answers a handler's mail that threads to no case, when
+// it is authenticated and within the notice cap; a forged one gets nothing
+// (there is no case to record it on: the log says it).
+func (in *Intake) handlerWithoutCase(ctx context.Context, tx *store.Tx, row *store.Message, msg *parse.Message, p *People) error {
+	if ok, why := authenticated(row.Raw, msg, p.TrustedAuthServID); !ok {
+		in.o.Logger.Warn("handler_mail_refused", slog.Int64("message", row.ID), slog.String("from", row.FromAddress), slog.String("reason", why))
+		return nil
+	}
+	in.o.Logger.Warn("handler_mail_without_case", slog.String("from", row.FromAddress), slog.Int64("message", row.ID))
+	return in.notice(ctx, tx, nil, claimedHandler(msg, p), in.confirmMail(nil, "", nil,
+		[]string{"Deze mail hoort bij geen enkel dossier. Antwoord op de melding van klachtd, of zet het kenmerk [KL-…] in het onderwerp."},
+		msg), row.ID)
+}
+
+// notice queues m, a mail telling handler h that their mail was not acted
+// on, unless h already got the day's notices (intake.notices_per_handler_per_day):
+// then the log (and the case, when there is one) says it was withheld.
+func (in *Intake) notice(ctx context.Context, tx *store.Tx, c *store.Case, h *config.Handler, m outbox.Mail, cause int64) error {
+	if h == nil {
+		return nil
+	}
+	now := in.o.Now()
+	capped, err := in.noticeCapped(ctx, tx, h.Address, now)
+	if err != nil {
+		return err
+	}
+	if capped {
+		in.o.Logger.Warn("handler_notice_capped", slog.String("to", h.Address), slog.Int64("message", cause))
+		if c == nil {
+			return nil
+		}
+		return tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: "klachtd", Kind: "notice_withheld", Message: nullID(cause),
+			Detail: store.Detail(map[string]any{"to": h.Address, "reason": "cap: intake.notices_per_handler_per_day"})})
+	}
+	m.To = []outbox.Address{{Name: h.Name, Address: h.Address}}
+	q, err := in.enqueue(ctx, tx, m, cause, "handler_confirmed")
+	if err != nil {
+		return err
+	}
+	return in.countAnswer(ctx, tx, answerNotice, h.Address, q)
+}
+
+// claimedHandler is the configured handler among the mail's From addresses
+// (the first one), or nil: a notice goes to the address in the config,
+// never to whatever else the From field lists.
+func claimedHandler(msg *parse.Message, p *People) *config.Handler {
+	for _, a := range msg.From {
+		if h := p.Handler(a.Address); h != nil && strings.EqualFold(h.Address, strings.TrimSpace(a.Address)) {
+			return h
+		}
+	}
+	return nil
 }

@@ -14,6 +14,22 @@
 //     opens a case and is never answered. A complaint that carries a hard
 //     machine signal, or whose sender already got the day's quota of automatic
 //     mail, opens a case marked for review without an acknowledgement.
+//
+// Trust (auth.go, caps.go, echo.go):
+//   - A handler's mail is acted on only with exactly one From mailbox, no
+//     Sender naming someone else, and — with intake.trusted_authserv_id
+//     set — a dmarc pass for the From domain or an aligned dkim or spf pass
+//     in the topmost Authentication-Results of that host, read from the raw
+//     header. Anything else is refused whole and recorded on the case.
+//   - Mail that did nothing (refused, bad commands, no case) is answered
+//     only to the configured handler, at most intake.notices_per_handler_per_day
+//     times a day; forged mail without a case gets no answer at all.
+//   - Acknowledgements go out within intake.acks_per_mailbox_per_day
+//     (mailbox without +tag), acks_per_domain_per_hour and acks_per_hour;
+//     over a cap the case opens for review, the reason recorded. They repeat
+//     at most 60 characters of name and 80 of subject, links removed.
+//   - A mail on a case is the complainant's by its From, never its Reply-To;
+//     a bounce flags a case only when it names a Message-ID we sent on it.
 package cases
 
 import (
@@ -55,6 +71,7 @@ type Options struct {
 	People     *People
 	// AutoRepliesPerDay caps automatic mails to one address per 24 hours.
 	AutoRepliesPerDay int
+	Caps              Caps   // on acknowledgements and handler notices (caps.go)
 	RefPrefix         string // "KL"
 	Now               func() time.Time
 	Logger            *slog.Logger

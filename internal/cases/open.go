@@ -78,6 +78,16 @@ func (in *Intake) withhold(ctx context.Context, tx *store.Tx, msg *parse.Message
 	if err == nil && n >= in.o.AutoRepliesPerDay {
 		why = append(why, fmt.Sprintf("%s already got %d automatic mails in 24 hours", msg.ReplyAddress, n))
 	}
+	if len(why) > 0 {
+		return why
+	}
+	// The caps against amplification (caps.go); a failed count withholds
+	// (and fails the transaction anyway).
+	if capped, err := in.ackCapped(ctx, tx, msg.ReplyAddress, now); err != nil {
+		why = append(why, "cap: could not count acknowledgements")
+	} else if capped != "" {
+		why = append(why, capped)
+	}
 	return why
 }
 

@@ -16,8 +16,9 @@ type People struct {
 	Managers []config.Manager
 	Routing  []config.Route
 	// TrustedAuthServID, when set, is the receiving host whose
-	// Authentication-Results (RFC 8601) a handler's mail must pass (dkim or
-	// spf) before its commands or answer are accepted.
+	// Authentication-Results (RFC 8601) a handler's mail must pass (dmarc,
+	// or dkim or spf aligned with the From domain: auth.go) before its
+	// commands or answer are accepted.
 	TrustedAuthServID string
 }
 

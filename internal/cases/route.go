@@ -44,10 +44,7 @@ func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, m
 		// A reply whose reference we do not know is a new complaint.
 		return in.open(ctx, tx, row, msg, res, p)
 	case classify.HandlerReply:
-		in.o.Logger.Warn("handler_mail_without_case", slog.String("from", row.FromAddress), slog.Int64("message", row.ID))
-		return in.confirm(ctx, tx, nil, row.FromAddress, nil,
-			[]string{"Deze mail hoort bij geen enkel dossier. Antwoord op de melding van klachtd, of zet het kenmerk [KL-…] in het onderwerp."},
-			msg, row.ID)
+		return in.handlerWithoutCase(ctx, tx, row, msg, p)
 	default:
 		in.o.Logger.Info("machine_mail_stored", slog.Int64("message", row.ID), slog.String("kind", string(res.Kind)),
 			slog.Any("reasons", res.Reasons))

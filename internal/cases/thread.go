@@ -17,19 +17,26 @@ func (in *Intake) threaded(ctx context.Context, tx *store.Tx, c *store.Case, row
 	ev := &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Message: nullID(row.ID)}
 	switch res.Kind {
 	case classify.Bounce:
-		// A permanent failure to the complainant's address means they never
-		// got our mail: flag the case for a handler to reach them otherwise.
-		// A delay report, or a bounce from a handler's address, is recorded only.
+		// A permanent failure to the complainant's address of a mail we sent
+		// on this case means they never got it: flag the case for a handler
+		// to reach them otherwise. A delay report, a bounce from a handler's
+		// address, or one that names none of our Message-IDs (a case
+		// reference in a subject can be guessed; our Message-IDs cannot) is
+		// recorded only.
 		permanent := msg.Report == nil || msg.Report.Permanent()
 		rcpt := ""
 		if msg.Report != nil {
 			rcpt = lower(msg.Report.Recipient)
 		}
 		complainant := rcpt == "" || rcpt == c.ComplainantAddress
+		ours, err := tx.SentOnCase(ctx, c.ID, bouncedIDs(msg))
+		if err != nil {
+			return err
+		}
 		ev.Actor, ev.Kind = "klachtd", "bounce_received"
 		ev.Detail = store.Detail(map[string]any{"reasons": res.Reasons, "status": reportStatus(msg),
-			"recipient": rcpt, "permanent": permanent})
-		if permanent && complainant {
+			"recipient": rcpt, "permanent": permanent, "names_our_mail": ours})
+		if permanent && complainant && ours {
 			if err := tx.FlagAckBounced(ctx, c.ID, now); err != nil {
 				return err
 			}
@@ -52,8 +59,10 @@ func (in *Intake) threaded(ctx context.Context, tx *store.Tx, c *store.Case, row
 // second acknowledgement.
 func (in *Intake) followUp(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, msg *parse.Message, p *People) error {
 	now := in.o.Now()
-	fromComplainant := c.ComplainantAddress != "" &&
-		(row.FromAddress == c.ComplainantAddress || lower(msg.ReplyAddress) == c.ComplainantAddress)
+	fromComplainant, err := in.fromComplainant(ctx, tx, c, row)
+	if err != nil {
+		return err
+	}
 	kind := "followup_received"
 	if !fromComplainant {
 		kind = "mail_received"
@@ -86,6 +95,33 @@ func (in *Intake) reopen(ctx context.Context, tx *store.Tx, c *store.Case, row *
 	in.o.Logger.Info("case_reopened", slog.String("case_ref", c.Ref))
 	return tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: "reopened",
 		Message: nullID(row.ID), Detail: store.Detail(map[string]any{"previous_outcome": prev})})
+}
+
+// fromComplainant reports whether a mail on c is the complainant's: its From
+// address is the case's complainant address or the From of the mail that
+// opened the case. Reply-To is not looked at: anyone can set it, and with a
+// guessable reference in the subject it would let anyone reopen a case.
+func (in *Intake) fromComplainant(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message) (bool, error) {
+	from := lower(row.FromAddress)
+	if from == "" {
+		return false, nil
+	}
+	if from == c.ComplainantAddress {
+		return true, nil
+	}
+	opener, err := tx.OpeningFrom(ctx, c.ID)
+	return err == nil && opener == from, err
+}
+
+// bouncedIDs are the Message-IDs a bounce says it is about: the report's
+// original Message-ID and the bounce's In-Reply-To and References.
+// TODO(lead): after the classify merge, add classify.Result.OriginalMessageID.
+func bouncedIDs(msg *parse.Message) []string {
+	ids := append(append([]string{}, msg.InReplyTo...), msg.References...)
+	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
+		ids = append(ids, msg.Report.OriginalMessageID)
+	}
+	return ids
 }
 
 func reportStatus(msg *parse.Message) string {

@@ -108,10 +108,22 @@ type Intake struct {
 	// AutoRepliesPerDay caps automatic mails to one sender per 24 hours (loop guard).
 	AutoRepliesPerDay int `toml:"auto_replies_per_day"`
 	// TrustedAuthServID names the receiving mail host whose
-	// Authentication-Results must show dkim=pass or spf=pass before a
-	// handler's commands and answers are accepted. Empty: the From address
-	// of a configured handler is enough.
+	// Authentication-Results must show dmarc=pass for the From domain, or a
+	// dkim or spf pass aligned with it, before a handler's commands and
+	// answers are accepted. Empty: the From address of a configured handler
+	// is enough.
 	TrustedAuthServID string `toml:"trusted_authserv_id"`
+	// Caps on acknowledgements, against use of klachtd as an amplifier:
+	// per mailbox (lower case, without +tag) per 24 hours, per domain per
+	// hour, and in all per hour. Over a cap the case opens for review
+	// without an acknowledgement.
+	AcksPerMailboxPerDay int `toml:"acks_per_mailbox_per_day"`
+	AcksPerDomainPerHour int `toml:"acks_per_domain_per_hour"`
+	AcksPerHour          int `toml:"acks_per_hour"`
+	// NoticesPerHandlerPerDay caps the mails that answer a handler's mail
+	// without acting on it (refused, bad commands, no case) per handler per
+	// 24 hours.
+	NoticesPerHandlerPerDay int `toml:"notices_per_handler_per_day"`
 }
 
 // Limits bound what one mail may cost.
@@ -173,6 +185,7 @@ func (c *Config) setDefaults() {
 	if c.Intake.AutoRepliesPerDay == 0 {
 		c.Intake.AutoRepliesPerDay = 5
 	}
+	c.Intake.setCapDefaults()
 	if c.Limits.MaxMessageBytes == 0 {
 		c.Limits.MaxMessageBytes = 25 << 20
 	}
@@ -238,6 +251,7 @@ func (c *Config) Validate() error {
 	if c.Intake.AutoRepliesPerDay < 1 {
 		bad("intake.auto_replies_per_day", "must be at least 1")
 	}
+	c.Intake.validateCaps(bad)
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		bad("log.format", "must be text or json, not %q", c.Log.Format)
 	}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// AutoAnswer is one automatic mail to an address taken from an incoming
+// mail, counted against the caps on such mails.
+type AutoAnswer struct {
+	OutboxID int64
+	Kind     string // "ack" or "notice"
+	Mailbox  string // lower case, without +tag
+	Domain   string
+	At       time.Time
+}
+
+// AutoAnswerCounts are the answers of one kind in the caps' windows.
+type AutoAnswerCounts struct {
+	Mailbox int // to the mailbox since the mailbox window began
+	Domain  int // to the domain since the domain window began
+	All     int // to anyone since the domain window began
+}
+
+// RecordAutoAnswer counts a queued mail against the caps.
+func (tx *Tx) RecordAutoAnswer(ctx context.Context, a AutoAnswer) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO auto_answers (outbox_id, kind, mailbox, domain, at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (outbox_id) DO NOTHING`, a.OutboxID, a.Kind, a.Mailbox, a.Domain, a.At)
+	if err != nil {
+		return fmt.Errorf("store: record auto answer: %w", err)
+	}
+	return nil
+}
+
+// CountAutoAnswers counts the answers of kind to mailbox since mailboxSince,
+// and to domain and to anyone since since. It first takes a transaction
+// lock, so that intake transactions on several mailboxes (or instances)
+// count one after the other and a cap holds exactly.
+func (tx *Tx) CountAutoAnswers(ctx context.Context, kind, mailbox, domain string, mailboxSince, since time.Time) (AutoAnswerCounts, error) {
+	var c AutoAnswerCounts
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('klachtd:auto_answers'))`); err != nil {
+		return c, fmt.Errorf("store: lock auto answers: %w", err)
+	}
+	err := tx.QueryRowxContext(ctx, `
+		SELECT count(*) FILTER (WHERE mailbox = $2 AND at >= $4),
+		       count(*) FILTER (WHERE domain = $3 AND at >= $5),
+		       count(*) FILTER (WHERE at >= $5)
+		FROM auto_answers WHERE kind = $1 AND at >= least($4::timestamptz, $5::timestamptz)`,
+		kind, mailbox, domain, mailboxSince, since).Scan(&c.Mailbox, &c.Domain, &c.All)
+	if err != nil {
+		return c, fmt.Errorf("store: count auto answers: %w", err)
+	}
+	return c, nil
+}
