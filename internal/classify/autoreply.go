@@ -49,8 +49,10 @@ func autoSubmitted(m *parse.Message) string {
 		return ""
 	}
 	v := strings.ToLower(strings.TrimSpace(m.HeaderValue("Auto-Submitted")))
-	v, _, _ = strings.Cut(v, ";")
-	v = strings.TrimSpace(v)
+	// The keyword, without parameters or a comment: "auto-replied (vacation)".
+	if i := strings.IndexAny(v, "; \t("); i >= 0 {
+		v = v[:i]
+	}
 	if v == "no" {
 		return ""
 	}

@@ -12,7 +12,7 @@ var autoShapes = []shape{
 			"automatic reply:", "auto reply:", "auto-reply:", "autoreply:", "auto:", "auto response:",
 			"auto-response:", "automatic response:", "out of office:", "out of the office:",
 			"out of office reply", "out of office autoreply", "out of office", "vacation reply",
-			"away from the office:", "on vacation:", "holiday autoreply",
+			"away from the office:", "on vacation:", "holiday autoreply", "i am on vacation", "away from my mail",
 		},
 		strong: []string{
 			"i am out of the office", "i'm out of the office", "i am currently out of the office",
@@ -25,6 +25,7 @@ var autoShapes = []shape{
 			"i will respond to your email when i return", "i will reply to your message when i return",
 			"i will reply when i return", "your email will not be forwarded", "i will return on",
 			"thank you for your message. i am", "thank you for your email. i am",
+			"i will not be reading my mail for a while",
 		},
 	},
 	{
@@ -108,7 +109,7 @@ var autoHeaders = []struct {
 // multipart/report; report-type=feedback-report. Read-only.
 var arfShape = []shape{{
 	name:    "arf",
-	senders: []string{"staff@hotmail.com", "scomp@aol.net", "feedbackloop@"},
+	senders: []string{"staff@hotmail.com", "scomp@aol.net", "feedbackloop@", "no-reply@sns.amazonaws.com"},
 	strong: []string{
 		"this is an email abuse report", "this is a spam report", "feedback-type: abuse",
 		"notificationtype:complaint", "notificationtype: complaint", "eventtype:complaint",

@@ -17,14 +17,14 @@ func findBounce(m *parse.Message, v *view) bounceEvidence {
 	e := bounceEvidence{
 		sender:   matchSender(bounceShapes, v.senders, v.bareNames),
 		subject:  matchSubject(bounceShapes, v.subject),
-		strong:   matchPhrase(bounceShapes, v.text, strongOf),
 		returned: v.returned,
 	}
-	if !e.sender.ok() {
-		e.sender = matchHeaders(bounceShapes, m.HasHeader)
+	if h := matchHeaders(bounceShapes, m.HasHeader); h.ok() && (!e.sender.ok() || e.sender.shape == "generic") {
+		e.sender = h
 	}
+	e.strong = matchPhrase(bounceShapes, v.text, strongOf, e.sender.shape, e.subject.shape)
 	if !e.strong.ok() {
-		e.weak = matchPhrase(bounceShapes, v.text, weakOf)
+		e.weak = matchPhrase(bounceShapes, v.text, weakOf, e.sender.shape, e.subject.shape)
 	}
 	return e
 }
@@ -106,20 +106,28 @@ func checkARF(s *signals, m *parse.Message, v *view) {
 			return
 		}
 	}
-	if v.returned == "" {
+	text := matchPhrase(arfShape, v.text, strongOf)
+	sender := matchSender(arfShape, v.senders, nil)
+	var why string
+	switch {
+	case text.ok() && (v.returned != "" || sender.ok()):
+		why = text.what + "; " + or(sender.what, "part "+v.returned)
+	case v.returned != "" && sender.ok():
+		why = sender.what + "; part " + v.returned
+	case v.returned != "" && jmrpSubject(v.subject):
+		why = "subject " + quote(v.subject) + "; part " + v.returned
+	default:
 		return
 	}
-	h := matchPhrase(arfShape, v.text, strongOf)
-	if !h.ok() {
-		h = matchSender(arfShape, v.senders, nil)
+	s.returns = true
+	s.add(&s.auto, "abuse report (arf): "+why)
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
 	}
-	if !h.ok() && jmrpSubject(v.subject) {
-		h = hit{"arf", "subject " + quote(v.subject)}
-	}
-	if h.ok() {
-		s.returns = true
-		s.add(&s.auto, "abuse report (arf): "+h.what+"; part "+v.returned)
-	}
+	return b
 }
 
 // jmrpSubject matches "complaint about message from " followed by an IP

@@ -210,7 +210,7 @@ var bounceShapes = []shape{
 	{
 		name:     "yahoo",
 		senders:  []string{"mailer-daemon@yahoo.com", "mailer-daemon@yahoo.co.uk", "@yahoo-inc.com"},
-		subjects: []string{"failure notice", "delivery failure"},
+		subjects: []string{"failure notice"},
 		strong: []string{
 			"sorry, we were unable to deliver your message to the following address",
 			"--- below this line is a copy of the message.",
@@ -221,6 +221,7 @@ var bounceShapes = []shape{
 		name:     "apachejames",
 		subjects: []string{"[bounce]"},
 		strong: []string{
+			"this is the james mail server at",
 			"james smtp server",
 		},
 		weak: []string{"error message below:", "message details:"},
@@ -282,6 +283,8 @@ var bounceShapes = []shape{
 		strong: []string{
 			"your message was not delivered to",
 			"was not delivered because:",
+			"not listed in domino directory",
+			"not listed in public name & address book",
 		},
 	},
 	{

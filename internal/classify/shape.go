@@ -109,16 +109,34 @@ func subjectFits(subj, entry string) bool {
 }
 
 // matchPhrase finds the first shape with a phrase (strong or weak, as
-// pick says) that the normalised text contains.
-func matchPhrase(shapes []shape, text string, pick func(*shape) []string) hit {
+// pick says) that the normalised text contains. Shapes named in prefer
+// (those the sender or subject pointed at) are tried first, so that a
+// sentence two MTAs share is credited to the one the other evidence names.
+func matchPhrase(shapes []shape, text string, pick func(*shape) []string, prefer ...string) hit {
 	if text == "" {
 		return hit{}
 	}
-	for i := range shapes {
-		for _, p := range pick(&shapes[i]) {
-			if strings.Contains(text, p) {
-				return hit{shapes[i].name, "text " + quote(p)}
+	for _, name := range prefer {
+		for i := range shapes {
+			if name != "" && shapes[i].name == name {
+				if h := phraseIn(&shapes[i], text, pick); h.ok() {
+					return h
+				}
 			}
+		}
+	}
+	for i := range shapes {
+		if h := phraseIn(&shapes[i], text, pick); h.ok() {
+			return h
+		}
+	}
+	return hit{}
+}
+
+func phraseIn(sh *shape, text string, pick func(*shape) []string) hit {
+	for _, p := range pick(sh) {
+		if strings.Contains(text, p) {
+			return hit{sh.name, "text " + quote(p)}
 		}
 	}
 	return hit{}

@@ -13,7 +13,7 @@ type signals struct {
 	handler, reply           bool
 	review                   bool
 	returns                  bool // a report or abuse report that returns one of our mails
-	reasons                  []string
+	reasons, softs           []string
 }
 
 func (s *signals) add(flag *bool, reason string) {
@@ -21,10 +21,21 @@ func (s *signals) add(flag *bool, reason string) {
 	s.reasons = append(s.reasons, reason)
 }
 
-// soft records a soft signal: review, not proof.
+// soft records a soft signal: review, not proof. Soft reasons follow the
+// others, marked as such only when no proof was found.
 func (s *signals) soft(reason string) {
 	s.review = true
-	s.reasons = append(s.reasons, reason+" (soft signal: review)")
+	s.softs = append(s.softs, reason)
+}
+
+// finish appends the soft reasons.
+func (s *signals) finish() {
+	for _, r := range s.softs {
+		if !s.machine() {
+			r += " (soft signal: review)"
+		}
+		s.reasons = append(s.reasons, r)
+	}
 }
 
 func (s *signals) note(reason string) { s.reasons = append(s.reasons, reason) }
@@ -135,6 +146,7 @@ func collect(m *parse.Message, cfg Config) *signals {
 	checkAuto(s, m, v)
 	checkSpam(s, m)
 	checkThread(s, m, cfg)
+	s.finish()
 	return s
 }
 

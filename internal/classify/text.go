@@ -46,14 +46,14 @@ func norm(s string, limit int) string {
 }
 
 // normSubject normalises a subject for anchored matching: norm, then up
-// to three leading "[tag]"s dropped ("[EXTERNAL] Automatic reply: …") and
+// to three leading "[tag]"s dropped when text follows them ("[EXTERNAL] Automatic reply: …") and
 // " :" written as ":" (French typography: "Réponse automatique : …").
 func normSubject(s string) string {
 	s = norm(s, subjectScanBytes)
 	for i := 0; i < 3 && strings.HasPrefix(s, "["); i++ {
 		end := strings.IndexByte(s, ']')
-		if end < 0 {
-			break
+		if end < 0 || strings.TrimSpace(s[end+1:]) == "" {
+			break // a subject that is only a tag is kept: "[BOUNCE]"
 		}
 		s = strings.TrimSpace(s[end+1:])
 	}
