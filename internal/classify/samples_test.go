@@ -39,6 +39,22 @@ var sampleClasses = map[string]sampleClass{
 
 var ourMessageID = regexp.MustCompile(`klachtd\.[a-z]+\.[0-9a-f]+@gemeente\.nl`)
 
+// bounceFamily is the MTA family a bounce sample is named after
+// (bounce_<family>_…), which its Reasons must name.
+func bounceFamily(name string) string {
+	parts := strings.Split(name, "_")
+	if len(parts) < 2 || parts[0] != "bounce" {
+		return ""
+	}
+	switch parts[1] {
+	case "exchange2003":
+		return "exchange"
+	case "ses":
+		return "amazon-ses"
+	}
+	return parts[1]
+}
+
 type sample struct {
 	name  string
 	class string
@@ -92,6 +108,9 @@ func TestSamples(t *testing.T) {
 			if r.Acknowledge && (r.Machine || r.Review) {
 				t.Errorf("acknowledged a machine or review mail")
 			}
+			if fam := bounceFamily(s.name); fam != "" && !strings.Contains(strings.Join(r.Reasons, "\n"), "bounce ("+fam) {
+				t.Errorf("reasons do not name the %s shape: %q", fam, r.Reasons)
+			}
 			if len(r.Reasons) == 0 && (r.Machine || r.Review) {
 				t.Errorf("no reasons for a machine or review mail")
 			}
@@ -138,4 +157,16 @@ func BenchmarkClassify(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(msgs)), "ns/mail")
+}
+
+// BenchmarkClassifyWorstCase classifies a 4 MiB text made of near misses
+// of many patterns: the work is bounded by the scan limit, not the size.
+func BenchmarkClassifyWorstCase(b *testing.B) {
+	m := msg("MAILER-DAEMON@mx.example.net", "Auto-Submitted", "auto-generated")
+	m.Subject = strings.Repeat("automatic re", 100)
+	m.Text = strings.Repeat("this is the mail ik ben afw your message th ", 4<<20/44)
+	b.ReportAllocs()
+	for range b.N {
+		Classify(m, testConfig)
+	}
 }

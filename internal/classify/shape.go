@@ -117,8 +117,11 @@ func matchPhrase(shapes []shape, text string, pick func(*shape) []string, prefer
 		return hit{}
 	}
 	for _, name := range prefer {
+		if name == "" || strings.HasPrefix(name, "generic") {
+			continue // the catch-all entries come last anyway
+		}
 		for i := range shapes {
-			if name != "" && shapes[i].name == name {
+			if shapes[i].name == name {
 				if h := phraseIn(&shapes[i], text, pick); h.ok() {
 					return h
 				}
