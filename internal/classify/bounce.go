@@ -11,6 +11,7 @@ import (
 type bounceEvidence struct {
 	sender, subject, strong, weak hit
 	returned                      string // content type of a returned-message part
+	forward                       bool   // a person's reply or forward: only the sender can prove a bounce
 }
 
 func findBounce(m *parse.Message, v *view) bounceEvidence {
@@ -18,6 +19,7 @@ func findBounce(m *parse.Message, v *view) bounceEvidence {
 		sender:   matchSender(bounceShapes, v.senders, v.bareNames),
 		subject:  matchSubject(bounceShapes, v.subject),
 		returned: v.returned,
+		forward:  v.forward,
 	}
 	if h := matchHeaders(bounceShapes, m.HasHeader); h.ok() && (!e.sender.ok() || e.sender.shape == "generic") {
 		e.sender = h
@@ -32,12 +34,17 @@ func findBounce(m *parse.Message, v *view) bounceEvidence {
 // proof reports whether the evidence proves a delivery-failure notice:
 // two independent marks, one of them from the sender, the subject or the
 // structure, and at least one a notice's own words unless the sender is a
-// mail system and the subject a bounce subject.
+// mail system and the subject a bounce subject. A mail whose subject says
+// it is a reply or forward ("FW: Undeliverable: …", Outlook forwards the
+// notice inline with the returned message attached) is proved only by its
+// sender: a person forwarding a bounce is complaining.
 func (e bounceEvidence) proof() bool {
 	body := e.strong.ok() || e.weak.ok()
 	switch {
 	case e.sender.ok() && (body || e.subject.ok()):
 		return true
+	case e.forward:
+		return false
 	case e.subject.ok() && e.strong.ok():
 		return true
 	case e.returned != "" && e.strong.ok():
@@ -80,7 +87,7 @@ func checkBounce(s *signals, m *parse.Message, v *view) {
 	case e.sender.ok() || e.subject.ok():
 		s.soft("possible bounce " + e.describe())
 	case e.strong.ok():
-		s.note("bounce text without a machine sender or subject " + e.describe() + ": a person may forward a notice")
+		s.note("bounce text without a machine sender or subject " + e.describe() + ": a person may forward or paste a notice")
 	}
 	if m.NullReturnPath && !s.machine() {
 		if e.sender.ok() || e.subject.ok() || e.strong.ok() {

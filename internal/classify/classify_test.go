@@ -143,6 +143,11 @@ func TestSignals(t *testing.T) {
 		{"postmaster alone is soft", msg("Postmaster@example.nl"), testConfig, Complaint, soft},
 		{"our intake as sender", msg("Klachten@Gemeente.nl"), testConfig, Loop, ""},
 		{"our sub-address as sender", msg("klachten+KL-2026-000001@gemeente.nl"), testConfig, Loop, ""},
+		{"reply-to our intake is soft", func() *parse.Message {
+			m := msg("form@cms.example")
+			m.ReplyAddress = "klachten@gemeente.nl"
+			return m
+		}(), testConfig, Complaint, soft},
 		{"loop header", msg("x@example.nl", "X-Klachtd-Loop", "klachten@gemeente.nl"), testConfig, Loop, ""},
 		{"custom loop header", msg("x@example.nl", "X-Our-Loop", "klachten@gemeente.nl"), Config{IntakeAddresses: []string{"klachten@gemeente.nl"}, LoopHeader: "X-Our-Loop"}, Loop, ""},
 		{"other klachtd", msg("x@example.nl", "X-Klachtd-Loop", "klachten@elders.nl"), testConfig, AutoReply, ""},

@@ -101,6 +101,16 @@ func TestBounceNeedsTwoMarks(t *testing.T) {
 			return m
 		}(), true, false},
 		{"exim header and weak text", withSubject("Re: uw brief", "permanent error", "X-Failed-Recipients", "a@b.example"), true, false},
+		{"returned part and strong text", func() *parse.Message {
+			m := withSubject("Undeliverable message", "Delivery has failed to these recipients or groups:")
+			m.Attachments = []parse.Attachment{{ContentType: "message/rfc822"}}
+			return m
+		}(), true, false},
+		{"a person forwarding a notice with the returned message", func() *parse.Message {
+			m := withSubject("FW: Undeliverable: bezwaar", "Zie hieronder!\n\n-----Original Message-----\nDelivery has failed to these recipients or groups:")
+			m.Attachments = []parse.Attachment{{ContentType: "message/rfc822"}}
+			return m
+		}(), false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -67,10 +67,12 @@ type view struct {
 	senders       []string // From and Sender addresses, lower case
 	bareNames     []string // display names of senders without a usable address, lower case
 	returned      string   // content type of the first returned-message part, "" if none
+	forward       bool     // the subject starts with a reply or forward prefix ("FW:", "Doorst:")
 }
 
 func newView(m *parse.Message) *view {
 	v := &view{text: norm(m.Text, textScanBytes), subject: normSubject(m.Subject)}
+	v.forward = isForward(v.subject)
 	for _, a := range m.From {
 		v.addSender(a)
 	}
@@ -100,6 +102,20 @@ func (v *view) addSender(a parse.Address) {
 	if n := norm(a.Name, 200); n != "" {
 		v.bareNames = append(v.bareNames, n)
 	}
+}
+
+// forwardPrefixes are what mail clients put before the subject of a reply
+// or forward (en, nl, de, fr and a few more), normalised. A notice never
+// starts so: "Undeliverable: RE: …" starts with its own prefix.
+var forwardPrefixes = []string{"re:", "fw:", "fwd:", "tr:", "wg:", "aw:", "antw:", "doorst:", "sv:", "vs:", "rv:", "enc:", "réf:"}
+
+func isForward(subj string) bool {
+	for _, p := range forwardPrefixes {
+		if strings.HasPrefix(subj, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // bareName reads a raw From value whose address is empty or unusable
@@ -168,8 +184,10 @@ func checkLoop(s *signals, m *parse.Message, cfg Config) {
 			s.add(&s.loop, "From is our intake address "+a.Address)
 		}
 	}
+	// A Reply-To naming us is odd (a misconfigured web form) but no proof
+	// that we sent the mail: our own mail has our address in From.
 	if m.ReplyAddress != "" && isOneOf(m.ReplyAddress, cfg.IntakeAddresses) && !s.loop {
-		s.add(&s.loop, "reply address is our intake address "+m.ReplyAddress)
+		s.soft("reply address is our intake address " + m.ReplyAddress)
 	}
 }
 
