@@ -288,6 +288,61 @@ var bounceShapes = []shape{
 		},
 	},
 	{
+		name:     "messagingserver",
+		subjects: []string{"delivery notification: delivery has failed", "delivery notification: delivery has been delayed"},
+		strong: []string{
+			"this report relates to a message you sent with the following header fields",
+			"your message cannot be delivered to the following recipients",
+		},
+	},
+	{
+		name:     "imailserver",
+		subjects: []string{"undeliverable mail"},
+		strong: []string{
+			"body of message generated response:",
+			"unknown user:",
+			"original message follows.",
+		},
+	},
+	{
+		name:     "interscan",
+		senders:  []string{"interscanmss@", "interscan mss"},
+		subjects: []string{"mail could not be delivered"},
+		strong: []string{
+			"sent <<< rcpt to:",
+			"received >>> 550",
+			"received >>> 554",
+		},
+	},
+	{
+		name:     "mailmarshal",
+		subjects: []string{"undeliverable mail:"},
+		strong: []string{
+			"could not be delivered because of",
+			"the following recipients were affected:",
+			"additional information follows:",
+		},
+	},
+	{
+		name:     "zoho",
+		senders:  []string{"mailer-daemon@mail.zoho.com", "mailer-daemon@mail.zoho.eu", "@zohomail.com"},
+		headers:  []string{"X-Zohomail"},
+		subjects: []string{"undelivered mail returned to sender"},
+		strong: []string{
+			"this message was created automatically by mail delivery software",
+		},
+		weak: []string{"invalid address"},
+	},
+	{
+		name:    "mimecast",
+		senders: []string{"postmaster@mimecast.com", "@mimecast-offshore.com"},
+		headers: []string{"X-Mimecast-Bounce"},
+		strong: []string{
+			"your message couldn't be delivered to the recipients shown below",
+			"the following message to <",
+		},
+	},
+	{
 		name:     "generic-nl",
 		subjects: []string{"onbestelbaar bericht", "niet afgeleverd:", "bericht niet afgeleverd", "mislukte bezorging", "mail niet afgeleverd"},
 		strong: []string{
