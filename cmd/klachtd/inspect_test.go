@@ -124,7 +124,7 @@ func TestInspectExitStatus(t *testing.T) {
 		{"no files", nil, 2, ""},
 		{"unknown flag", []string{"--nope", "x.eml"}, 2, ""},
 		{"missing config", []string{"--config", "/nonexistent/klachtd.toml", corpusDir + "spam_flagged.eml"}, 2, ""},
-		{"unreadable file goes on", []string{"/nonexistent.eml", corpusDir + "spam_flagged.eml"}, 1, "kind:         spam"},
+		{"unreadable file goes on", []string{"/nonexistent.eml", corpusDir + "spam_flagged.eml"}, 1, "reason:       X-Spam-Flag: YES (soft signal: review)"},
 		{"malformed mail is still read", []string{corpusDir + "multipart_without_boundary.eml"}, 0, "warning:      malformed:"},
 		{"after -- everything is a file", []string{"--", "--json"}, 1, ""},
 		{"human output", []string{corpusDir + "outlook_word_html.eml"}, 0, "attachment:   image001.png (image/png, 68 bytes, inline)"},

@@ -1,10 +1,7 @@
 package classify
 
 import (
-	"regexp"
 	"strings"
-
-	"github.com/klachtd/klachtd/internal/parse"
 )
 
 // isOneOf compares an address with our own addresses, ignoring case and
@@ -62,21 +59,6 @@ func cleanAddr(a string) string {
 	return strings.ToLower(strings.TrimSpace(strings.Trim(strings.TrimSpace(a), "<>")))
 }
 
-// senders are the addresses a bounce could come from.
-func senders(m *parse.Message) []string {
-	var out []string
-	for _, a := range m.From {
-		out = append(out, a.Address)
-	}
-	if m.Sender != nil {
-		out = append(out, m.Sender.Address)
-	}
-	if m.ReturnPath != "" {
-		out = append(out, m.ReturnPath)
-	}
-	return out
-}
-
 func hasWordPrefix(v, word string) bool {
 	v = strings.ToLower(strings.TrimSpace(v))
 	return v == word || strings.HasPrefix(v, word+",") || strings.HasPrefix(v, word+" ")
@@ -88,15 +70,3 @@ func orNone(s string) string {
 	}
 	return s
 }
-
-var (
-	// Subjects that automatic replies start with, from Exchange, Gmail,
-	// Apple and common vacation programs, in nl, en, de, fr.
-	autoSubjectRe = regexp.MustCompile(`(?i)^\s*(automatisch antwoord|automatic reply|auto[- ]?reply|autoreply|out of (the )?office|afwezig(heidsmelding)?|niet aanwezig|abwesenheitsnotiz|automatische antwort|réponse automatique|absence)\b`)
-	// Subjects of bounces without a report, as qmail and old Exchange send.
-	bounceSubjectRe = regexp.MustCompile(`(?i)(undeliver(able|ed)|delivery (status notification|failure|has failed)|failure notice|returned mail|mail delivery failed|onbestelbaar|niet bezorgd|unzustellbar)`)
-)
-
-func looksLikeAutoReply(subject string) bool { return autoSubjectRe.MatchString(subject) }
-
-func looksLikeBounce(subject string) bool { return bounceSubjectRe.MatchString(subject) }
