@@ -13,7 +13,7 @@ import (
 // route decides what a newly stored mail does: thread into a case, open one,
 // or stay machine mail without a case.
 func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, msg *parse.Message, res classify.Result, p *People) error {
-	caseID, err := findCase(ctx, tx, msg)
+	caseID, err := findCase(ctx, tx, msg, res)
 	switch {
 	case err == nil:
 		if err := tx.SetMessageCase(ctx, row.ID, caseID); err != nil {
@@ -56,11 +56,8 @@ func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, m
 // sent, else the reference in the subject or a +KL-… address, else (for a
 // bounce) the Message-ID of our mail named in the report. Apple Mail may
 // rewrite References, so the reference in the subject stays a second path.
-func findCase(ctx context.Context, tx *store.Tx, msg *parse.Message) (int64, error) {
-	ids := append(append([]string{}, msg.InReplyTo...), msg.References...)
-	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
-		ids = append(ids, msg.Report.OriginalMessageID)
-	}
+func findCase(ctx context.Context, tx *store.Tx, msg *parse.Message, res classify.Result) (int64, error) {
+	ids := bouncedIDs(msg, res)
 	if len(ids) > 0 {
 		id, err := tx.CaseByMessageIDs(ctx, ids)
 		if err == nil || !errors.Is(err, store.ErrNotFound) {

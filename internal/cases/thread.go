@@ -29,7 +29,7 @@ func (in *Intake) threaded(ctx context.Context, tx *store.Tx, c *store.Case, row
 			rcpt = lower(msg.Report.Recipient)
 		}
 		complainant := rcpt == "" || rcpt == c.ComplainantAddress
-		ours, err := tx.SentOnCase(ctx, c.ID, bouncedIDs(msg))
+		ours, err := tx.SentOnCase(ctx, c.ID, bouncedIDs(msg, res))
 		if err != nil {
 			return err
 		}
@@ -114,12 +114,15 @@ func (in *Intake) fromComplainant(ctx context.Context, tx *store.Tx, c *store.Ca
 }
 
 // bouncedIDs are the Message-IDs a bounce says it is about: the report's
-// original Message-ID and the bounce's In-Reply-To and References.
-// TODO(lead): after the classify merge, add classify.Result.OriginalMessageID.
-func bouncedIDs(msg *parse.Message) []string {
+// original Message-ID, the one classify found in a returned message or its
+// quoted headers, and the bounce's In-Reply-To and References.
+func bouncedIDs(msg *parse.Message, res classify.Result) []string {
 	ids := append(append([]string{}, msg.InReplyTo...), msg.References...)
 	if msg.Report != nil && msg.Report.OriginalMessageID != "" {
 		ids = append(ids, msg.Report.OriginalMessageID)
+	}
+	if res.OriginalMessageID != "" {
+		ids = append(ids, res.OriginalMessageID)
 	}
 	return ids
 }
