@@ -13,7 +13,7 @@ import (
 	"github.com/klachtd/klachtd/internal/store"
 )
 
-const casesUsage = `usage: klachtd cases list [--status S] [--overdue] [--json] [--config FILE]
+const casesUsage = `usage: klachtd cases list [--status S] [--overdue] [--review] [--json] [--config FILE]
        klachtd cases show KL-YYYY-NNNNNN [--json] [--config FILE]
 `
 
@@ -27,8 +27,13 @@ func runCases(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if args[0] == "list" {
 		status := cmd.String("status", "", "only cases with this status")
 		overdue := cmd.Bool("overdue", false, "only open cases past their decision date")
+		review := cmd.Bool("review", false, "only cases marked for review (machine signals, over a limit, acknowledgement withheld)")
 		return cmd.run(ctx, args[1:], stderr, func(s *store.Store) error {
-			return listCases(ctx, s, deadline.DateOf(time.Now()), *status, *overdue, *asJSON, stdout)
+			f := store.CaseFilter{Status: *status, Review: *review}
+			if *overdue {
+				f.Overdue = deadline.DateOf(time.Now())
+			}
+			return listFiltered(ctx, s, deadline.DateOf(time.Now()), f, *asJSON, stdout)
 		})
 	}
 	rest, ref := args[1:], ""
@@ -75,6 +80,11 @@ func listCases(ctx context.Context, s *store.Store, today deadline.Date, status 
 	if overdue {
 		f.Overdue = today
 	}
+	return listFiltered(ctx, s, today, f, asJSON, w)
+}
+
+// listFiltered prints the cases f selects, as a table or as JSON.
+func listFiltered(ctx context.Context, s *store.Store, today deadline.Date, f store.CaseFilter, asJSON bool, w io.Writer) error {
 	cs, err := s.ListCases(ctx, f)
 	if err != nil {
 		return err
