@@ -66,6 +66,9 @@ type caseRow struct {
 	Extensions  int           `json:"extensions"`
 	NeedsReview bool          `json:"needs_review"`
 	AckBounced  bool          `json:"ack_bounced"`
+	// ReviewReasons says why a case needs review (machine signals, what
+	// could not be read, why no acknowledgement went out).
+	ReviewReasons []string `json:"review_reasons,omitempty"`
 }
 
 func toRow(c store.Case, today deadline.Date) caseRow {
@@ -90,11 +93,7 @@ func listFiltered(ctx context.Context, s *store.Store, today deadline.Date, f st
 		return err
 	}
 	if asJSON {
-		rows := make([]caseRow, 0, len(cs))
-		for _, c := range cs {
-			rows = append(rows, toRow(c, today))
-		}
-		return json.NewEncoder(w).Encode(rows)
+		return listJSON(ctx, s, today, cs, w)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REFERENCE\tSTATUS\tDUE\tDAYS\tHANDLER\tSUBJECT")
@@ -111,4 +110,25 @@ func listFiltered(ctx context.Context, s *store.Store, today deadline.Date, f st
 		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\n", c.Ref, c.Status, flags, c.DecisionDue, days, c.HandlerAddress, c.Subject)
 	}
 	return tw.Flush()
+}
+
+// listJSON prints cs as JSON, with the reasons of the cases for review.
+func listJSON(ctx context.Context, s *store.Store, today deadline.Date, cs []store.Case, w io.Writer) error {
+	var ids []int64
+	for _, c := range cs {
+		if c.NeedsReview {
+			ids = append(ids, c.ID)
+		}
+	}
+	reasons, err := s.ReviewReasons(ctx, ids)
+	if err != nil {
+		return err
+	}
+	rows := make([]caseRow, 0, len(cs))
+	for _, c := range cs {
+		r := toRow(c, today)
+		r.ReviewReasons = reasons[c.ID]
+		rows = append(rows, r)
+	}
+	return json.NewEncoder(w).Encode(rows)
 }

@@ -59,6 +59,7 @@ func TestSoftMachineSignalsOpenAReviewCase(t *testing.T) {
 			raw := fmt.Sprintf(form, tt.subject, i, tt.header)
 			msg, _ := parse.Parse([]byte(raw), parse.Limits{})
 			if res := classify.Classify(msg, classify.Config{IntakeAddresses: []string{"klachten@gemeente.example"}}); res.Machine {
+				// TODO(lead): delete this skip once the rebuilt classify is merged.
 				t.Skipf("today's classify calls this proof of a machine (%v): runs after the classify merge", res.Reasons)
 			}
 			h := newHarness(t)
@@ -334,6 +335,9 @@ func TestDigestAndListShowReviewAndCaselessMail(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(rows) != 1 || rows[0].Complainant != "diep@example.nl" || !rows[0].NeedsReview {
-		t.Errorf("cases list --review = %+v, want only the review case", rows)
+		t.Fatalf("cases list --review = %+v, want only the review case", rows)
+	}
+	if rs := strings.Join(rows[0].ReviewReasons, "; "); !strings.Contains(rs, "depth") {
+		t.Errorf("review_reasons = %q, want what could not be read", rs)
 	}
 }

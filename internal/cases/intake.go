@@ -3,17 +3,57 @@
 // transaction with the mails it causes and the mailbox checkpoint.
 //
 // Promises, each proved by the tests:
-//   - Every mail is stored raw, whatever its class; nothing is dropped. A mail
-//     that cannot be parsed, or is over the size limit, is stored flagged and
-//     goes to quarantine (Handle answers mailbox.Quarantine).
-//   - The same mail twice (same Message-ID, or same bytes without one) is one
-//     row; the second time Handle only answers the stored disposition.
+//   - Every mail is stored raw, whatever its class; nothing is dropped. Every
+//     text value is cleaned before it reaches PostgreSQL (valid UTF-8, no
+//     NUL: cleanMessage here, store.Clean in the store), so no byte of a
+//     mail can fail its transaction; the raw bytes stay as they were.
+//   - Duplicates (dedupe.go): the same mail twice is one row, and the second
+//     time Handle only answers the stored disposition. The same mail is the
+//     same Message-ID and the same content hash (the author's header fields
+//     and the body, without what hops add), or, without a Message-ID, the
+//     same raw bytes or content hash. A different mail with a Message-ID
+//     that is stored already is stored as its own message with a warning,
+//     and handled like any other.
 //   - A new complaint gets exactly one acknowledgement (outbox dedupe key
 //     ack:<case>), queued in the transaction that opens the case.
-//   - Machine mail (auto-replies, bounces, lists, spam, our own mail) never
-//     opens a case and is never answered. A complaint that carries a hard
-//     machine signal, or whose sender already got the day's quota of automatic
-//     mail, opens a case marked for review without an acknowledgement.
+//   - Machine mail and review (route.go): only proof of a machine
+//     (classify.Result.Machine: a delivery or read report, a null return
+//     path, our own mail, List-Id, a known bounce or auto-reply shape) keeps
+//     a mail that threads nowhere without a case; it is never answered and
+//     is counted, by kind, in the managers' digest. Besides that only two
+//     kinds stay without a case: an answer to one of our own case-less
+//     mails (a manager answering the digest) and a handler's mail that
+//     names no case (answered with a hint). Everything else opens a case. A
+//     soft signal (Result.Review), or any other doubt (a kind other than
+//     complaint or reply), opens it marked for review (needs_review, with a
+//     marked_for_review event holding the reasons) and without an
+//     acknowledgement. So does a complaint whose sender already got the
+//     day's quota of automatic mail, or whose reply address cannot be used
+//     (the reason is in an ack_withheld event; the transaction never fails
+//     on an address). A valid quoted local part ("jan de vries"@example.nl)
+//     is an ordinary address: outbox keeps the quotes when sending.
+//   - Over a limit, still a case (unread.go): a mail over the depth, part,
+//     size or time limit, cut off at the fetch limit, or that the parser
+//     could not read, opens a case for review when it has a usable reply
+//     address and no proof of a machine, and is acknowledged; the handler's
+//     notification starts with what could not be read and carries the raw
+//     mail (.eml) when it is whole and within the size limit; a not_read
+//     event records the same; the mail moves to Processed. Only such a mail
+//     without a usable reply address goes to quarantine, without a case,
+//     and is listed in the digest.
+//   - Crash-loop memory (take.go): before a mail is parsed it is marked in
+//     hand (mails_in_hand, committed at once); the transaction that stores
+//     it clears the mark. Handling of one mail is serialised across
+//     instances by a transaction-level advisory lock. A mark left by
+//     another process means that process died with the mail in hand
+//     (a panic outside the handler, out of memory, SIGKILL): the mail is not
+//     parsed again but stored raw with the safe header read (minimal.go:
+//     the header of the first 64 KiB, bounded, standard library only),
+//     logged at WARN, and then opens a case for review (or goes to
+//     quarantine without a usable sender) as above. A failed attempt of the
+//     same process is not a death; after MaxAttempts of them the mailbox
+//     calls Quarantine, which stores the safe header read only and cannot
+//     fail on content.
 package cases
 
 import (
