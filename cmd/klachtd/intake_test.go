@@ -12,6 +12,7 @@ import (
 
 	"github.com/klachtd/klachtd/internal/classify"
 	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/mailbox"
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
 	"github.com/klachtd/klachtd/internal/schedule"
@@ -320,7 +321,7 @@ func TestDigestAndListShowReviewAndCaselessMail(t *testing.T) {
 			digest = decodeQP(string(m.Data))
 		}
 	}
-	for _, want := range []string{"Zonder dossier opgeslagen sinds het vorige overzicht (1;", "- auto_reply: 1", "Geluidsoverlast kermis", "[beoordelen]"} {
+	for _, want := range []string{"Zonder dossier opgeslagen sinds het vorige overzicht (1, per soort)", "- auto_reply: 1", "Geluidsoverlast kermis", "[beoordelen]"} {
 		if !strings.Contains(digest, want) {
 			t.Errorf("the digest lacks %q:\n%s", want, digest)
 		}
@@ -339,5 +340,52 @@ func TestDigestAndListShowReviewAndCaselessMail(t *testing.T) {
 	}
 	if rs := strings.Join(rows[0].ReviewReasons, "; "); !strings.Contains(rs, "depth") {
 		t.Errorf("review_reasons = %q, want what could not be read", rs)
+	}
+}
+
+// A mail the process died on that has no usable sender goes to quarantine,
+// without a case; the queue goes on.
+func TestMailThatKilledTheProcessWithoutSenderIsQuarantined(t *testing.T) {
+	h := newHarness(t)
+	h.deliver(strings.Replace(nested(30), "From: Diep Genest <diep@example.nl>", "From: Diep Genest", 1), at(0))
+	h.deliver(ordinary(1), at(1))
+	msgs, err := h.imap.List("INBOX")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := h.imap.User.Status("INBOX", &imap.StatusOptions{UIDValidity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.d.Store.DB().Exec(`INSERT INTO mails_in_hand (mailbox, uid_validity, uid, attempts, holder) VALUES ('INBOX', $1, $2, 2, 'dead')`,
+		int64(st.UIDValidity), int64(msgs[0].UID)); err != nil {
+		t.Fatal(err)
+	}
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM messages WHERE quarantined AND case_id IS NULL AND message_id = 'deep@example.nl'`); n != 1 {
+		t.Errorf("the mail without a sender is not in quarantine")
+	}
+	if q, p := h.folder("Quarantine"), h.folder("Processed"); q != 1 || p != 1 {
+		t.Errorf("Quarantine %d, Processed %d; want 1, 1", q, p)
+	}
+	h.ackedOnce(1)
+}
+
+// Quarantine (called by the mailbox after Handle failed MaxAttempts times)
+// stores a minimal row that cannot fail on the mail's content.
+func TestQuarantineRowCannotFailOnContent(t *testing.T) {
+	h := newHarness(t)
+	raw := "From: =?utf-8?q?Jan=00?= <jan@example.nl>\r\nSubject: =?utf-8?q?hallo=00daar?=\r\nMessage-ID: <q\x00@example.nl>\r\n" +
+		"X-Odd: \xff\xfe\r\n\r\nbody\x00\xff\r\n"
+	m := mailbox.Mail{Mailbox: "INBOX", UIDValidity: 1, UID: 7, InternalDate: h.now, Raw: []byte(raw), Size: int64(len(raw))}
+	if err := h.d.Intake.Quarantine(context.Background(), m, fmt.Errorf("handler panicked: \x00boom")); err != nil {
+		t.Fatalf("Quarantine: %v", err)
+	}
+	if n := h.count(`SELECT count(*) FROM messages WHERE quarantined AND subject = 'hallodaar' AND message_id = 'q@example.nl'
+		AND from_address = 'jan@example.nl' AND raw = $1`, []byte(raw)); n != 1 {
+		t.Error("the quarantine row is not stored cleaned, with the raw bytes kept")
+	}
+	if cp, err := h.d.Intake.Checkpoint(context.Background(), "INBOX"); err != nil || cp.LastUID != 7 {
+		t.Errorf("checkpoint %+v, %v; want uid 7", cp, err)
 	}
 }
