@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"hash/fnv"
 )
@@ -38,28 +37,26 @@ func (tx *Tx) LockMail(ctx context.Context, k MailKey) error {
 	return nil
 }
 
-// MarkInHand records, in a transaction of its own that commits at once, that
-// holder is about to parse the mail k. It returns what an earlier attempt left.
+// MarkInHand records, in a statement of its own that commits at once, that
+// holder is about to parse the mail k. It returns what an earlier attempt
+// left. The caller holds LockMail, so nobody else marks k meanwhile. The
+// mark must survive klachtd's death, not PostgreSQL's, so the commit does
+// not wait for the WAL flush (an OS crash that loses it only means the mail
+// is parsed once more).
 func (s *Store) MarkInHand(ctx context.Context, k MailKey, holder string) (InHand, error) {
 	var prev InHand
-	err := s.InTx(ctx, func(tx *Tx) error {
-		var p struct {
-			Attempts int    `db:"attempts"`
-			Holder   string `db:"holder"`
-		}
-		err := tx.GetContext(ctx, &p, `SELECT attempts, holder FROM mails_in_hand
-			WHERE mailbox = $1 AND uid_validity = $2 AND uid = $3 FOR UPDATE`, Clean(k.Mailbox), int64(k.UIDValidity), int64(k.UID))
-		if err != nil && err != sql.ErrNoRows {
-			return err
-		}
-		prev = InHand{Attempts: p.Attempts, Holder: p.Holder}
-		_, err = tx.ExecContext(ctx, `
+	var off string
+	err := s.db.QueryRowContext(ctx, `
+		WITH prev AS (
+			SELECT attempts, holder FROM mails_in_hand WHERE mailbox = $1 AND uid_validity = $2 AND uid = $3
+		), up AS (
 			INSERT INTO mails_in_hand (mailbox, uid_validity, uid, attempts, holder) VALUES ($1, $2, $3, 1, $4)
 			ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET
-				attempts = mails_in_hand.attempts + 1, holder = EXCLUDED.holder, started_at = now()`,
-			Clean(k.Mailbox), int64(k.UIDValidity), int64(k.UID), holder)
-		return err
-	})
+				attempts = mails_in_hand.attempts + 1, holder = EXCLUDED.holder, started_at = now()
+		)
+		SELECT set_config('synchronous_commit', 'off', true),
+			coalesce((SELECT attempts FROM prev), 0), coalesce((SELECT holder FROM prev), '')`,
+		Clean(k.Mailbox), int64(k.UIDValidity), int64(k.UID), holder).Scan(&off, &prev.Attempts, &prev.Holder)
 	if err != nil {
 		return prev, fmt.Errorf("store: mark mail in hand: %w", err)
 	}
