@@ -10,9 +10,8 @@
 // same work end with one row.
 //
 // Every text, text[] and jsonb value of a message, case, event or outbox row
-// is cleaned before it is written (Clean:
-// valid UTF-8, no NUL), so no content of a mail can fail an insert; raw bytes
-// (bytea) are stored as they are.
+// is cleaned before it is written (Clean: valid UTF-8, no NUL), so no content
+// of a mail can fail an insert; raw bytes (bytea) are stored as they are.
 package store
 
 import (
