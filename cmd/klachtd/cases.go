@@ -13,7 +13,7 @@ import (
 	"github.com/klachtd/klachtd/internal/store"
 )
 
-const casesUsage = `usage: klachtd cases list [--status S] [--overdue] [--json] [--config FILE]
+const casesUsage = `usage: klachtd cases list [--status S] [--overdue] [--review] [--json] [--config FILE]
        klachtd cases show KL-YYYY-NNNNNN [--json] [--config FILE]
 `
 
@@ -27,8 +27,13 @@ func runCases(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if args[0] == "list" {
 		status := cmd.String("status", "", "only cases with this status")
 		overdue := cmd.Bool("overdue", false, "only open cases past their decision date")
+		review := cmd.Bool("review", false, "only cases marked for review (machine signals, over a limit, acknowledgement withheld)")
 		return cmd.run(ctx, args[1:], stderr, func(s *store.Store) error {
-			return listCases(ctx, s, deadline.DateOf(time.Now()), *status, *overdue, *asJSON, stdout)
+			f := store.CaseFilter{Status: *status, Review: *review}
+			if *overdue {
+				f.Overdue = deadline.DateOf(time.Now())
+			}
+			return listFiltered(ctx, s, deadline.DateOf(time.Now()), f, *asJSON, stdout)
 		})
 	}
 	rest, ref := args[1:], ""
@@ -61,6 +66,9 @@ type caseRow struct {
 	Extensions  int           `json:"extensions"`
 	NeedsReview bool          `json:"needs_review"`
 	AckBounced  bool          `json:"ack_bounced"`
+	// ReviewReasons says why a case needs review (machine signals, what
+	// could not be read, why no acknowledgement went out).
+	ReviewReasons []string `json:"review_reasons,omitempty"`
 }
 
 func toRow(c store.Case, today deadline.Date) caseRow {
@@ -75,16 +83,17 @@ func listCases(ctx context.Context, s *store.Store, today deadline.Date, status 
 	if overdue {
 		f.Overdue = today
 	}
+	return listFiltered(ctx, s, today, f, asJSON, w)
+}
+
+// listFiltered prints the cases f selects, as a table or as JSON.
+func listFiltered(ctx context.Context, s *store.Store, today deadline.Date, f store.CaseFilter, asJSON bool, w io.Writer) error {
 	cs, err := s.ListCases(ctx, f)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		rows := make([]caseRow, 0, len(cs))
-		for _, c := range cs {
-			rows = append(rows, toRow(c, today))
-		}
-		return json.NewEncoder(w).Encode(rows)
+		return listJSON(ctx, s, today, cs, w)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REFERENCE\tSTATUS\tDUE\tDAYS\tHANDLER\tSUBJECT")
@@ -101,4 +110,25 @@ func listCases(ctx context.Context, s *store.Store, today deadline.Date, status 
 		fmt.Fprintf(tw, "%s\t%s%s\t%s\t%s\t%s\t%s\n", c.Ref, c.Status, flags, c.DecisionDue, days, c.HandlerAddress, c.Subject)
 	}
 	return tw.Flush()
+}
+
+// listJSON prints cs as JSON, with the reasons of the cases for review.
+func listJSON(ctx context.Context, s *store.Store, today deadline.Date, cs []store.Case, w io.Writer) error {
+	var ids []int64
+	for _, c := range cs {
+		if c.NeedsReview {
+			ids = append(ids, c.ID)
+		}
+	}
+	reasons, err := s.ReviewReasons(ctx, ids)
+	if err != nil {
+		return err
+	}
+	rows := make([]caseRow, 0, len(cs))
+	for _, c := range cs {
+		r := toRow(c, today)
+		r.ReviewReasons = reasons[c.ID]
+		rows = append(rows, r)
+	}
+	return json.NewEncoder(w).Encode(rows)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,16 +17,7 @@ import (
 	"github.com/klachtd/klachtd/templates"
 )
 
-func TestMain(m *testing.M) {
-	// Only the benchmark needs PostgreSQL; skip starting it for plain test runs.
-	for _, a := range os.Args {
-		if strings.HasPrefix(a, "-test.bench") {
-			storetest.Main(m)
-			return
-		}
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // BenchmarkHandle measures intake end to end against PostgreSQL: parse,
 // classify, and the one transaction that stores the mail, opens the case,

@@ -3,17 +3,57 @@
 // transaction with the mails it causes and the mailbox checkpoint.
 //
 // Promises, each proved by the tests:
-//   - Every mail is stored raw, whatever its class; nothing is dropped. A mail
-//     that cannot be parsed, or is over the size limit, is stored flagged and
-//     goes to quarantine (Handle answers mailbox.Quarantine).
-//   - The same mail twice (same Message-ID, or same bytes without one) is one
-//     row; the second time Handle only answers the stored disposition.
+//   - Every mail is stored raw, whatever its class; nothing is dropped. Every
+//     text value is cleaned before it reaches PostgreSQL (valid UTF-8, no
+//     NUL: cleanMessage here, store.Clean in the store), so no byte of a
+//     mail can fail its transaction; the raw bytes stay as they were.
+//   - Duplicates (dedupe.go): the same mail twice is one row, and the second
+//     time Handle only answers the stored disposition. The same mail is the
+//     same Message-ID and the same content hash (the author's header fields
+//     and the body, without what hops add), or, without a Message-ID, the
+//     same raw bytes or content hash. A different mail with a Message-ID
+//     that is stored already is stored as its own message with a warning,
+//     and handled like any other.
 //   - A new complaint gets exactly one acknowledgement (outbox dedupe key
 //     ack:<case>), queued in the transaction that opens the case.
-//   - Machine mail (auto-replies, bounces, lists, spam, our own mail) never
-//     opens a case and is never answered. A complaint that carries a hard
-//     machine signal, or whose sender already got the day's quota of automatic
-//     mail, opens a case marked for review without an acknowledgement.
+//   - Machine mail and review (route.go): only proof of a machine
+//     (classify.Result.Machine: a delivery or read report, a null return
+//     path, our own mail, List-Id, a known bounce or auto-reply shape) keeps
+//     a mail that threads nowhere without a case; it is never answered and
+//     is counted, by kind, in the managers' digest. Besides that only two
+//     kinds stay without a case: an answer to one of our own case-less
+//     mails (a manager answering the digest) and a handler's mail that
+//     names no case (answered with a hint). Everything else opens a case. A
+//     soft signal (Result.Review), or any other doubt (a kind other than
+//     complaint or reply), opens it marked for review (needs_review, with a
+//     marked_for_review event holding the reasons) and without an
+//     acknowledgement. So does a complaint whose sender already got the
+//     day's quota of automatic mail, or whose reply address cannot be used
+//     (the reason is in an ack_withheld event; the transaction never fails
+//     on an address). A valid quoted local part ("jan de vries"@example.nl)
+//     is an ordinary address: outbox keeps the quotes when sending.
+//   - Over a limit, still a case (unread.go): a mail over the depth, part,
+//     size or time limit, cut off at the fetch limit, or that the parser
+//     could not read, opens a case for review when it has a usable reply
+//     address and no proof of a machine, and is acknowledged; the handler's
+//     notification starts with what could not be read and carries the raw
+//     mail (.eml) when it is whole and within the size limit; a not_read
+//     event records the same; the mail moves to Processed. Only such a mail
+//     without a usable reply address goes to quarantine, without a case,
+//     and is listed in the digest.
+//   - Crash-loop memory (take.go): before a mail is parsed it is marked in
+//     hand (mails_in_hand, committed at once); the transaction that stores
+//     it clears the mark. Handling of one mail is serialised across
+//     instances by a transaction-level advisory lock. A mark left by
+//     another process means that process died with the mail in hand
+//     (a panic outside the handler, out of memory, SIGKILL): the mail is not
+//     parsed again but stored raw with the safe header read (minimal.go:
+//     the header of the first 64 KiB, bounded, standard library only),
+//     logged at WARN, and then opens a case for review (or goes to
+//     quarantine without a usable sender) as above. A failed attempt of the
+//     same process is not a death; after MaxAttempts of them the mailbox
+//     calls Quarantine, which stores the safe header read only and cannot
+//     fail on content.
 //
 // Trust (auth.go, caps.go, echo.go):
 //   - A handler's mail is acted on only with exactly one From mailbox, no
@@ -34,6 +74,9 @@ package cases
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -54,6 +97,8 @@ type Intake struct {
 	store  *store.Store
 	o      Options
 	people atomic.Pointer[People]
+	// holder names this process in mails_in_hand (random, per Intake).
+	holder string
 }
 
 // Options wire an Intake.
@@ -64,6 +109,9 @@ type Options struct {
 	Calendar *deadline.Calendar // the organisation's working days
 	Classify classify.Config
 	Limits   parse.Limits
+	// ParseBudget is the time one mail may take in the parser (default
+	// DefaultParseBudget); past it the mail is handled as over a limit.
+	ParseBudget time.Duration
 	// Language of mails when the complaint's own language is not clear: nl or en.
 	Language   string
 	Intake     string // the intake address
@@ -85,7 +133,10 @@ func NewIntake(o Options) *Intake {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	in := &Intake{store: o.Store, o: o}
+	if o.ParseBudget <= 0 {
+		o.ParseBudget = DefaultParseBudget
+	}
+	in := &Intake{store: o.Store, o: o, holder: newHolder()}
 	if o.People == nil {
 		o.People = &People{}
 	}
@@ -103,64 +154,119 @@ func (in *Intake) Checkpoint(ctx context.Context, mb string) (mailbox.Checkpoint
 	return mailbox.Checkpoint{UIDValidity: c.UIDValidity, LastUID: c.LastUID}, err
 }
 
-// Handle implements mailbox.Handler: one mail, one transaction.
+// Handle implements mailbox.Handler: one mail, one transaction. Before the
+// mail is parsed it is marked in hand in a short transaction of its own; the
+// mark is cleared in the transaction that stores the mail (see read).
 func (in *Intake) Handle(ctx context.Context, m mailbox.Mail) (mailbox.Disposition, error) {
 	people := in.people.Load()
-	msg, perr := parse.Parse(m.Raw, in.o.Limits)
-	res := classify.Classify(msg, in.classifyConfig(people))
-	quarantine := perr != nil || m.Truncated
+	key := mailKey(m)
 	disp := mailbox.Processed
 	err := in.store.InTx(ctx, func(tx *store.Tx) error {
-		row := messageRow(m, msg, res, quarantine, perr)
-		id, inserted, err := tx.InsertMessage(ctx, row)
+		if err := tx.LockMail(ctx, key); err != nil {
+			return err
+		}
+		prev, err := in.store.MarkInHand(ctx, key, in.holder)
 		if err != nil {
 			return err
 		}
-		if !inserted {
-			stored, err := tx.StoredMessage(ctx, msg.MessageID, msg.SHA256)
-			if err != nil {
-				return err
-			}
-			quarantine = stored.Quarantined
-			in.o.Logger.Info("mail_duplicate", slog.Uint64("uid", uint64(m.UID)), slog.Int64("message", stored.ID))
-		} else if !quarantine {
-			row.ID = id
-			if err := in.route(ctx, tx, row, msg, res, people); err != nil {
-				return err
-			}
+		t := in.read(m, people, prev)
+		if err := tx.ClearInHand(ctx, key); err != nil {
+			return err
+		}
+		if disp, err = in.keep(ctx, tx, m, t, people); err != nil {
+			return err
 		}
 		return tx.SaveCheckpoint(ctx, m.Mailbox, m.UIDValidity, m.UID)
 	})
 	if err != nil {
-		return disp, fmt.Errorf("cases: handle uid %d: %w", m.UID, err)
-	}
-	if quarantine {
-		in.o.Logger.Warn("mail_quarantined", slog.Uint64("uid", uint64(m.UID)), slog.Any("error", perr), slog.Bool("truncated", m.Truncated))
-		disp = mailbox.Quarantine
+		in.forgetInHand(ctx, key)
+		return mailbox.Processed, fmt.Errorf("cases: handle uid %d: %w", m.UID, err)
 	}
 	return disp, nil
 }
 
+// keep stores the mail and routes it. A mail that could not be read in full
+// goes to quarantine only when it has no usable reply address; otherwise it
+// is routed like any other (see open for what changes).
+func (in *Intake) keep(ctx context.Context, tx *store.Tx, m mailbox.Mail, t *take, p *People) (mailbox.Disposition, error) {
+	row := messageRow(m, t.msg, t.res)
+	row.Reasons = append(row.Reasons, t.unread...)
+	quarantine := len(t.unread) > 0 && !usableAddress(t.msg.ReplyAddress)
+	row.Quarantined = quarantine
+	if err := in.warnReused(ctx, tx, row); err != nil {
+		return 0, err
+	}
+	id, inserted, err := tx.InsertMessage(ctx, row)
+	if err != nil {
+		return 0, err
+	}
+	if !inserted {
+		stored, err := tx.StoredMessage(ctx, row.MessageID.String, row.ContentSHA256.String, row.SHA256)
+		if err != nil {
+			return 0, err
+		}
+		in.o.Logger.Info("mail_duplicate", slog.Uint64("uid", uint64(m.UID)), slog.Int64("message", stored.ID))
+		return disposition(stored.Quarantined), nil
+	}
+	if quarantine {
+		in.o.Logger.Warn("mail_quarantined", slog.Uint64("uid", uint64(m.UID)), slog.Int64("message", id),
+			slog.Any("unread", t.unread))
+		return mailbox.Quarantine, nil
+	}
+	row.ID = id
+	return mailbox.Processed, in.route(ctx, tx, row, t, p)
+}
+
+// warnReused notes on row when another mail with its Message-ID is stored.
+func (in *Intake) warnReused(ctx context.Context, tx *store.Tx, row *store.Message) error {
+	if !row.MessageID.Valid {
+		return nil
+	}
+	reused, err := tx.MessageIDReused(ctx, row.MessageID.String, row.ContentSHA256.String)
+	if err != nil || !reused {
+		return err
+	}
+	in.o.Logger.Warn("message_id_reused", slog.String("message_id", row.MessageID.String), slog.String("from", row.FromAddress))
+	row.Warnings = append(row.Warnings, "Message-ID "+row.MessageID.String+" was stored before for another mail: stored as a mail of its own")
+	return nil
+}
+
+func disposition(quarantined bool) mailbox.Disposition {
+	if quarantined {
+		return mailbox.Quarantine
+	}
+	return mailbox.Processed
+}
+
 // Quarantine implements mailbox.Handler: keep a mail that Handle could not
-// take, raw and flagged.
+// take, raw and flagged. It does not parse the mail: the row holds the safe
+// header read (minimalMessage), cleaned and bounded, so that it cannot fail
+// on the mail's content. The digest lists it.
 func (in *Intake) Quarantine(ctx context.Context, m mailbox.Mail, reason error) error {
-	msg, _ := parse.Parse(m.Raw, in.o.Limits)
+	msg := minimalMessage(m.Raw)
+	msg.SHA256 = sha256Hex(m.Raw)
 	return in.store.InTx(ctx, func(tx *store.Tx) error {
-		row := messageRow(m, msg, classify.Result{Kind: "quarantine"}, true, reason)
+		row := messageRow(m, msg, classify.Result{Kind: "quarantine"})
+		row.Quarantined = true
+		row.Reasons = append(row.Reasons, "quarantined: "+boundRunes(store.Clean(reason.Error()), 500))
 		if _, _, err := tx.InsertMessage(ctx, row); err != nil {
+			return err
+		}
+		if err := tx.ClearInHand(ctx, mailKey(m)); err != nil {
 			return err
 		}
 		return tx.SaveCheckpoint(ctx, m.Mailbox, m.UIDValidity, m.UID)
 	})
 }
 
-func messageRow(m mailbox.Mail, msg *parse.Message, res classify.Result, quarantine bool, cause error) *store.Message {
+func messageRow(m mailbox.Mail, msg *parse.Message, res classify.Result) *store.Message {
 	row := &store.Message{
 		SHA256: msg.SHA256, Raw: m.Raw, Size: len(m.Raw), Kind: string(res.Kind),
 		FromAddress: firstAddress(msg.From), Subject: msg.Subject,
-		InternalDate: m.InternalDate, Mailbox: m.Mailbox, Quarantined: quarantine,
-		Reasons: res.Reasons, Warnings: msg.Warnings,
+		InternalDate: m.InternalDate, Mailbox: m.Mailbox,
+		Reasons: append([]string{}, res.Reasons...), Warnings: msg.Warnings,
 	}
+	row.ContentSHA256.String, row.ContentSHA256.Valid = ContentHash(m.Raw), true
 	row.MessageID.String, row.MessageID.Valid = msg.MessageID, msg.MessageID != ""
 	row.UIDValidity.Int64, row.UIDValidity.Valid = int64(m.UIDValidity), true
 	row.UID.Int64, row.UID.Valid = int64(m.UID), true
@@ -177,10 +283,12 @@ func messageRow(m mailbox.Mail, msg *parse.Message, res classify.Result, quarant
 	if m.Truncated {
 		row.Warnings = append(row.Warnings, fmt.Sprintf("truncated: the mail is %d bytes, over the limit", m.Size))
 	}
-	if cause != nil {
-		row.Reasons = append(row.Reasons, "quarantined: "+cause.Error())
-	}
 	return row
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 func firstAddress(as []parse.Address) string {
@@ -195,3 +303,9 @@ var errNoCase = errors.New("no case")
 
 // People returns the handlers, managers and routing in use.
 func (in *Intake) People() *People { return in.people.Load() }
+
+func newHolder() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

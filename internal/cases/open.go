@@ -13,10 +13,21 @@ import (
 	"github.com/klachtd/klachtd/internal/store"
 )
 
+// opening is how a case is opened, beyond the routing rules.
+type opening struct {
+	review []string // why a person must look: non-empty marks the case needs_review
+	noAck  []string // why no acknowledgement may go out (besides withhold's)
+	unread []string // what could not be read: noted in the case and the notification
+}
+
 // open starts a new case, assigns it by the routing rules, queues its
-// acknowledgement (unless withheld: machine signals, the daily cap, no reply
-// address) and the handler's notification.
-func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, msg *parse.Message, res classify.Result, p *People) error {
+// acknowledgement (unless withheld: machine signals, the daily cap, no
+// usable reply address, a reason in how.noAck) and the handler's
+// notification. A case opened for review gets a marked_for_review event
+// with the reasons; a mail that could not be read in full gets a not_read
+// event, a note at the top of the notification and the raw mail attached.
+func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, t *take, p *People, how opening) error {
+	msg, res := t.msg, t.res
 	received := row.InternalDate
 	sched := in.o.Policy.Compute(received, false, in.o.Calendar)
 	now := in.o.Now()
@@ -34,8 +45,8 @@ func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, ms
 	if handler != nil {
 		c.HandlerAddress = lower(handler.Address)
 	}
-	withheld := in.withhold(ctx, tx, msg, res, now)
-	c.NeedsReview = len(withheld) > 0 || handler == nil
+	withheld := merge(how.noAck, in.withhold(ctx, tx, msg, res, now), unusable(c.ComplainantAddress))
+	c.NeedsReview = len(how.review) > 0 || len(withheld) > 0 || handler == nil
 	if err := tx.InsertCase(ctx, c); err != nil {
 		return err
 	}
@@ -49,6 +60,9 @@ func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, ms
 		return err
 	}
 	in.o.Logger.Info("case_opened", slog.String("case_ref", ref), slog.Int64("message", row.ID), slog.String("handler", c.HandlerAddress))
+	if err := in.markForReview(ctx, tx, c, row, how, t); err != nil {
+		return err
+	}
 	if len(withheld) > 0 {
 		in.o.Logger.Info("ack_withheld", slog.String("case_ref", ref), slog.Any("reasons", withheld))
 		err = tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: "klachtd", Kind: "ack_withheld", Message: nullID(row.ID),
@@ -59,7 +73,41 @@ func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, ms
 	if err != nil || handler == nil {
 		return err
 	}
-	return in.notifyHandler(ctx, tx, c, handler, msg, row.ID)
+	return in.notifyHandler(ctx, tx, c, handler, in.withUnreadNote(row, t), row.ID)
+}
+
+// markForReview records why a new case needs a person (marked_for_review)
+// and what of its mail could not be read (not_read).
+func (in *Intake) markForReview(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, how opening, t *take) error {
+	now := in.o.Now()
+	if len(how.review) > 0 {
+		in.o.Logger.Info("case_marked_for_review", slog.String("case_ref", c.Ref), slog.Any("reasons", how.review))
+		err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: "klachtd", Kind: "marked_for_review", Message: nullID(row.ID),
+			Detail: store.Detail(map[string]any{"reasons": how.review})})
+		if err != nil {
+			return err
+		}
+	}
+	if len(how.unread) == 0 {
+		return nil
+	}
+	return tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: "klachtd", Kind: "not_read", Message: nullID(row.ID),
+		Detail: store.Detail(map[string]any{"what": how.unread, "raw_attached": in.attachable(row, t), "safe_header_read": t.died})})
+}
+
+// merge joins reason lists, each reason once, in order.
+func merge(lists ...[]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lists {
+		for _, r := range l {
+			if !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+	}
+	return out
 }
 
 // withhold lists why no acknowledgement may go out; empty means send it.

@@ -12,7 +12,15 @@ import (
 
 // route decides what a newly stored mail does: thread into a case, open one,
 // or stay machine mail without a case.
-func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, msg *parse.Message, res classify.Result, p *People) error {
+//
+// The rule: a mail that threads to a case goes to that case. Of the rest,
+// only proof of a machine (classify.Result.Machine) keeps a mail without a
+// case, besides an answer to one of our own case-less mails (staff talk)
+// and a handler's mail that names no case. Everything else opens a case;
+// a soft machine signal (Result.Review) or any other doubt (a kind other
+// than complaint or reply) opens it for review, without acknowledgement.
+func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, t *take, p *People) error {
+	msg, res := t.msg, t.res
 	caseID, err := findCase(ctx, tx, msg, res)
 	switch {
 	case err == nil:
@@ -23,7 +31,10 @@ func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, m
 		if err != nil {
 			return err
 		}
-		return in.threaded(ctx, tx, c, row, msg, res, p)
+		if err := in.threaded(ctx, tx, c, row, msg, res, p); err != nil {
+			return err
+		}
+		return in.noteUnread(ctx, tx, c.ID, row, t)
 	case !errors.Is(err, errNoCase):
 		return err
 	}
@@ -39,17 +50,41 @@ func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, m
 			return nil
 		}
 	}
-	switch res.Kind {
-	case classify.Complaint, classify.Reply:
-		// A reply whose reference we do not know is a new complaint.
-		return in.open(ctx, tx, row, msg, res, p)
-	case classify.HandlerReply:
+	switch {
+	case res.Kind == classify.HandlerReply:
 		return in.handlerWithoutCase(ctx, tx, row, msg, p)
-	default:
+	case res.Machine:
 		in.o.Logger.Info("machine_mail_stored", slog.Int64("message", row.ID), slog.String("kind", string(res.Kind)),
 			slog.Any("reasons", res.Reasons))
 		return nil
 	}
+	return in.open(ctx, tx, row, t, p, openingFor(t))
+}
+
+// openingFor says how a mail that threads nowhere opens its case.
+func openingFor(t *take) opening {
+	var o opening
+	if doubt := reviewReasons(t.res); len(doubt) > 0 {
+		o.review, o.noAck = doubt, doubt
+	}
+	if len(t.unread) > 0 {
+		// The complainant did write: acknowledge, and let a person read it.
+		o.review = append(o.review, t.unread...)
+		o.unread = t.unread
+	}
+	return o
+}
+
+// reviewReasons are why a person must look at a mail that opens a case
+// although classify found signs of a machine (soft ones: Machine is false).
+func reviewReasons(res classify.Result) []string {
+	if !res.Review && (res.Kind == classify.Complaint || res.Kind == classify.Reply) {
+		return nil
+	}
+	if len(res.Reasons) == 0 {
+		return []string{"classified as " + string(res.Kind)}
+	}
+	return res.Reasons
 }
 
 // findCase threads a mail: In-Reply-To/References naming a mail we stored or

@@ -207,12 +207,21 @@ func readAtMost(r io.Reader, max int64) (raw []byte, over bool, err error) {
 	return raw, rest > 0, err
 }
 
+// handleTimeout bounds one Handle (and one Quarantine) once it has begun:
+// the handler's parse budget (10 s by default) plus its database work. A
+// Handle in progress is not cut when the daemon is stopping, but it cannot
+// hold the shutdown longer than this; with the outbox's drain (30 s) after
+// it, the daemon stops within the systemd unit's TimeoutStopSec (45 s).
+const handleTimeout = 15 * time.Second
+
 // dispose calls the handler. After MaxAttempts failures in a row for the
 // same mail it stores it as quarantined instead, so that one poisonous mail
 // cannot hold up the queue.
 func (w *Watcher) dispose(ctx context.Context, m Mail) (Disposition, error) {
-	// A Handle in progress completes even when the daemon is stopping.
-	ctx = context.WithoutCancel(ctx)
+	// A Handle in progress completes even when the daemon is stopping,
+	// within handleTimeout.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
+	defer cancel()
 	key := failKey{m.UIDValidity, m.UID}
 	d, err := w.handle(ctx, m)
 	if err == nil {

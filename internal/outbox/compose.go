@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -78,8 +79,11 @@ func (c *composer) compose(m Mail, now time.Time) (*composed, error) {
 	}{{gomail.HeaderTo, m.To}, {gomail.HeaderCc, m.Cc}} {
 		var vals []string
 		for _, a := range set.addrs {
+			if err := CheckAddress(a.Address); err != nil {
+				return nil, fmt.Errorf("outbox: recipient: %w", err)
+			}
 			vals = append(vals, formatAddress(a))
-			rcpt = append(rcpt, strings.ToLower(a.Address))
+			rcpt = append(rcpt, strings.ToLower(EnvelopeAddress(a.Address)))
 		}
 		if len(vals) == 0 {
 			continue
@@ -149,9 +153,37 @@ func (c *composer) messageID(kind string) string {
 	return fmt.Sprintf("klachtd.%s.%s@%s", kind, hex.EncodeToString(b[:]), domain)
 }
 
+// Addresses come from the parser in unquoted form: a valid quoted local
+// part such as "jan de vries"@example.nl arrives as jan de vries@example.nl.
+// Every place that writes an address puts the quotes back (RFC 5321 §4.1.2,
+// RFC 5322 §3.4.1): the header fields through net/mail, the SMTP envelope
+// through EnvelopeAddress.
+
+// formatAddress writes a for a header field, with the local part quoted
+// when it needs to be and a non-ASCII name encoded.
 func formatAddress(a Address) string {
-	if a.Name == "" {
-		return "<" + a.Address + ">"
+	return (&mail.Address{Name: a.Name, Address: a.Address}).String()
+}
+
+// EnvelopeAddress is addr as the SMTP envelope and the outbox's rcpt hold
+// it: the local part quoted when it has characters outside dot-atom.
+func EnvelopeAddress(addr string) string {
+	return strings.TrimSuffix(strings.TrimPrefix((&mail.Address{Address: addr}).String(), "<"), ">")
+}
+
+// CheckAddress reports why no mail can be sent to addr: no domain, or a
+// local part or domain that no quoting can make valid (control characters,
+// a line break).
+func CheckAddress(addr string) error {
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 || at == len(addr)-1 {
+		return fmt.Errorf("outbox: address %q has no local part or no domain", addr)
 	}
-	return fmt.Sprintf("%q <%s>", a.Name, a.Address)
+	if strings.ContainsAny(addr, "\r\n\x00") {
+		return fmt.Errorf("outbox: address %q holds a control character", addr)
+	}
+	if _, err := mail.ParseAddress(EnvelopeAddress(addr)); err != nil {
+		return fmt.Errorf("outbox: address %q cannot be used: %w", addr, err)
+	}
+	return nil
 }

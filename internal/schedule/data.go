@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/store"
 )
 
 // CaseLine is a case as the reminder, escalation and digest templates show it.
@@ -64,6 +65,11 @@ type DigestData struct {
 	// size limit) since the previous digest: kept raw in the quarantine
 	// folder, they need a person.
 	Quarantined []QuarantineLine
+	// Caseless counts, by kind, the mails stored without a case since the
+	// previous digest (auto-replies, bounces, lists, …), CaselessTotal their
+	// sum: a complaint taken for a machine would show here.
+	Caseless      []store.KindCount
+	CaselessTotal int
 	// IntakeProblems says when intake has not reached a mailbox for over an
 	// hour (a dead connection, an expired password): mail may be waiting.
 	IntakeProblems []string

@@ -68,6 +68,12 @@ func (s *Sweeper) sendDigest(ctx context.Context, now time.Time, st Staff, m out
 	if data.Quarantined, err = s.quarantined(ctx, since); err != nil {
 		return err
 	}
+	if data.Caseless, err = s.o.Store.CaselessSince(ctx, since); err != nil {
+		return err
+	}
+	for _, k := range data.Caseless {
+		data.CaselessTotal += k.Count
+	}
 	if data.IntakeProblems, err = s.intakeProblems(ctx, now); err != nil {
 		return err
 	}

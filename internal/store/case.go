@@ -68,6 +68,7 @@ func (tx *Tx) NextRef(ctx context.Context, prefix string, year int) (string, err
 
 // InsertCase stores a new case and sets c.ID.
 func (tx *Tx) InsertCase(ctx context.Context, c *Case) error {
+	c.cleanText()
 	err := tx.QueryRowxContext(ctx, `
 		INSERT INTO cases (ref, status, category, handler_address, complainant_name, complainant_address,
 			subject, language, received_at, policy, ack_due, decision_due, needs_review, created_at, updated_at)
@@ -94,7 +95,7 @@ func (tx *Tx) CaseByID(ctx context.Context, id int64) (*Case, error) {
 // CaseIDByRef finds a case by its reference.
 func (tx *Tx) CaseIDByRef(ctx context.Context, ref string) (int64, error) {
 	var id int64
-	if err := tx.GetContext(ctx, &id, `SELECT id FROM cases WHERE ref = $1`, ref); err != nil {
+	if err := tx.GetContext(ctx, &id, `SELECT id FROM cases WHERE ref = $1`, Clean(ref)); err != nil {
 		return 0, fmt.Errorf("store: case %s: %w", ref, notFound(err))
 	}
 	return id, nil
@@ -122,6 +123,7 @@ func (tx *Tx) FlagAckBounced(ctx context.Context, caseID int64, now time.Time) e
 // UpdateCase writes the mutable fields of c: status, outcome, category,
 // handler, complainant address, due date, extensions, pause, review flag.
 func (tx *Tx) UpdateCase(ctx context.Context, c *Case) error {
+	c.cleanText()
 	_, err := tx.ExecContext(ctx, `
 		UPDATE cases SET status = $2, outcome = $3, category = $4, handler_address = $5,
 			complainant_address = $6, decision_due = $7, extensions = $8, needs_review = $9,
@@ -141,6 +143,7 @@ func (tx *Tx) UpdateCase(ctx context.Context, c *Case) error {
 type CaseFilter struct {
 	Status  string        // "" = any
 	Overdue deadline.Date // non-zero: open cases due before this day
+	Review  bool          // only cases marked for review
 }
 
 // ListCases lists cases matching f, most urgent (earliest due) first.
@@ -151,9 +154,21 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, error) {
 		q += ` AND status <> 'gesloten' AND decision_due < $2`
 		args = append(args, f.Overdue)
 	}
+	if f.Review {
+		q += ` AND needs_review`
+	}
 	var cs []Case
 	if err := s.db.SelectContext(ctx, &cs, q+` ORDER BY decision_due, id`, args...); err != nil {
 		return nil, fmt.Errorf("store: list cases: %w", err)
 	}
 	return cs, nil
+}
+
+// cleanText makes every text value of c storable (Clean).
+func (c *Case) cleanText() {
+	c.Ref, c.Status, c.Category = Clean(c.Ref), Clean(c.Status), Clean(c.Category)
+	c.Outcome.String, c.HandlerAddress = Clean(c.Outcome.String), Clean(c.HandlerAddress)
+	c.ComplainantName, c.ComplainantAddress = Clean(c.ComplainantName), Clean(c.ComplainantAddress)
+	c.Subject, c.Language, c.Policy = Clean(c.Subject), Clean(c.Language), Clean(c.Policy)
+	c.RespondentName, c.RespondentAddress = Clean(c.RespondentName), Clean(c.RespondentAddress)
 }

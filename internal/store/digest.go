@@ -82,3 +82,22 @@ func (s *Store) Quarantined(ctx context.Context, since time.Time) ([]Message, er
 	}
 	return ms, nil
 }
+
+// KindCount is how many mails of one kind there were.
+type KindCount struct {
+	Kind  string `db:"kind"`
+	Count int    `db:"count"`
+}
+
+// CaselessSince counts the mails stored without a case and not quarantined
+// since t, by kind (auto_reply, bounce, list, …): the digest shows them, so
+// that a complaint taken for a machine would still be noticed.
+func (s *Store) CaselessSince(ctx context.Context, since time.Time) ([]KindCount, error) {
+	var ks []KindCount
+	err := s.db.SelectContext(ctx, &ks, `SELECT kind, count(*) AS count FROM messages
+		WHERE case_id IS NULL AND NOT quarantined AND created_at > $1 GROUP BY kind ORDER BY count(*) DESC, kind`, since)
+	if err != nil {
+		return nil, fmt.Errorf("store: case-less mail: %w", err)
+	}
+	return ks, nil
+}

@@ -25,6 +25,7 @@ func (tx *Tx) AddEvent(ctx context.Context, e *Event) error {
 	if e.Detail == nil {
 		e.Detail = json.RawMessage(`{}`)
 	}
+	e.Actor, e.Kind, e.Detail = Clean(e.Actor), Clean(e.Kind), cleanJSON(e.Detail)
 	err := tx.QueryRowxContext(ctx, `
 		INSERT INTO case_events (case_id, at, actor, kind, message, outbox, detail)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,

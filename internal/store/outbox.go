@@ -41,6 +41,8 @@ const outboxColumns = `id, case_id, kind, dedupe_key, message_id, mail_from, rcp
 // InsertOutbox queues m unless a mail with the same dedupe key exists; it sets
 // m.ID and reports whether this call inserted it.
 func (tx *Tx) InsertOutbox(ctx context.Context, m *OutboxMail) (bool, error) {
+	m.Kind, m.MessageID, m.MailFrom, m.Subject = Clean(m.Kind), Clean(m.MessageID), Clean(m.MailFrom), Clean(m.Subject)
+	m.DedupeKey.String, m.Rcpt = Clean(m.DedupeKey.String), cleanAll(m.Rcpt)
 	err := tx.QueryRowxContext(ctx, `
 		INSERT INTO outbox (case_id, kind, dedupe_key, message_id, mail_from, rcpt, subject, raw, automatic, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)

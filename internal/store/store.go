@@ -5,8 +5,13 @@
 // across tables (a mail, its case, its events, the mails it causes and the
 // mailbox checkpoint) runs inside InTx, whose callback gets a *Tx with the
 // statement-level methods; the transaction commits only when the callback
-// returns nil. Uniqueness is enforced by the schema (Message-ID, raw-bytes hash,
-// outbox dedupe keys), so two instances racing on the same work end with one row.
+// returns nil. Uniqueness is enforced by the schema (Message-ID with content
+// hash, raw-bytes hash, outbox dedupe keys), so two instances racing on the
+// same work end with one row.
+//
+// Every text, text[] and jsonb value of a message, case, event or outbox row
+// is cleaned before it is written (Clean: valid UTF-8, no NUL), so no content
+// of a mail can fail an insert; raw bytes (bytea) are stored as they are.
 package store
 
 import (
