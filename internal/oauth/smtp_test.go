@@ -94,7 +94,7 @@ func TestSMTPXOAuth2(t *testing.T) {
 	}
 	defer c.Close()
 	if err := c.Mail("klachten@example.nl"); err == nil || !strings.Contains(err.Error(), "authenticate first") {
-		t.Errorf("MAIL without AUTH = %v, want "authenticate first"", err)
+		t.Errorf("MAIL without AUTH = %v, want: authenticate first", err)
 	}
 	// A token for another user is refused too.
 	if err := sendXOAuth2(bg, capture.Addr, "someone-else", ts); !oauth.SMTPRejected(err) {
