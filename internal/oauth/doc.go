@@ -46,8 +46,8 @@
 //
 // NewXOAuth2Client is XOAUTH2 (Google, Microsoft): one message,
 // "user=" + user + "\x01auth=Bearer " + token + "\x01\x01"; a rejection comes
-// back as a base64 JSON challenge that the client answers with an empty
-// response, after which the server says NO (IMAP) or 535 (SMTP).
+// back as a base64 JSON challenge that the client acknowledges, after which
+// the server says NO (IMAP) or 535 (SMTP).
 // NewSASLClient picks OAUTHBEARER (RFC 7628) when the server offers it, else
 // XOAUTH2 (Exchange Online offers only XOAUTH2).
 //

@@ -9,9 +9,12 @@ import (
 // XOAuth2 is the name of the XOAUTH2 mechanism (Google, Microsoft).
 const XOAuth2 = "XOAUTH2"
 
-// NewXOAuth2Client is a go-sasl client for XOAUTH2. After a rejection it
-// answers the server's JSON challenge with an empty response, as the
-// protocol wants; the server then fails the command.
+// NewXOAuth2Client is a go-sasl client for XOAUTH2. After a rejection the
+// server sends a JSON error challenge, which the protocol says to answer
+// with an empty response; the server then fails the command. go-imap v2
+// (beta.8) writes an empty response as "=", which Dovecot takes for bad
+// base64 (BAD, and it hangs up), so this client answers "\x01" (as
+// OAUTHBEARER does), which Dovecot fails with NO like any answer.
 func NewXOAuth2Client(user, token string) sasl.Client {
 	return &xoauth2Client{user: user, token: token}
 }
@@ -25,14 +28,14 @@ func (c *xoauth2Client) Start() (string, []byte, error) {
 	return XOAuth2, []byte("user=" + c.user + "\x01auth=Bearer " + c.token + "\x01\x01"), nil
 }
 
-// Next gets the error challenge (base64-decoded JSON). Its content is for
-// debugging only; the final NO or 535 is the answer.
+// Next gets the error challenge (decoded JSON). Its content adds nothing to
+// the NO that follows.
 func (c *xoauth2Client) Next([]byte) ([]byte, error) {
 	if c.answered {
 		return nil, errors.New("oauth: XOAUTH2: unexpected second challenge")
 	}
 	c.answered = true
-	return []byte{}, nil
+	return []byte{0x01}, nil
 }
 
 // NewOAuthBearerClient is go-sasl's OAUTHBEARER client, except that a
