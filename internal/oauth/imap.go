@@ -8,6 +8,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-sasl"
 )
 
 // AuthenticateIMAP logs c in as user with a token from ts, by OAUTHBEARER
@@ -15,6 +16,13 @@ import (
 // token is invalidated and one fresh token is tried; a second NO invalidates
 // that one too (ts then backs off) and is returned.
 func AuthenticateIMAP(ctx context.Context, c *imapclient.Client, user string, ts TokenSource) error {
+	caps := c.Caps()
+	if caps == nil {
+		return errors.New("oauth: imap server did not list its capabilities")
+	}
+	if !caps.Has(imap.AuthCap(XOAuth2)) && !caps.Has(imap.AuthCap(sasl.OAuthBearer)) {
+		return fmt.Errorf("oauth: imap server offers neither AUTH=XOAUTH2 nor AUTH=OAUTHBEARER")
+	}
 	var err error
 	for range 2 {
 		var tok string

@@ -139,3 +139,45 @@ func TestAuthenticateIMAPDovecot(t *testing.T) {
 		t.Fatalf("login after the fix: %v", err)
 	}
 }
+
+// TestIMAPSessionOutlivesToken: Dovecot (like Exchange) keeps a session
+// whose token expired until it is kicked; the next login then gets a new
+// token before authenticating.
+func TestIMAPSessionOutlivesToken(t *testing.T) {
+	srv, dc := startDovecotOAuth2(t)
+	ts := newSource(t, customConfig(srv), srv, oauth.Options{})
+	c := dialIMAP(t, dc)
+	if err := oauth.AuthenticateIMAP(bg, c, mailboxtest.DovecotUsername, ts); err != nil {
+		t.Fatal(err)
+	}
+	loggedIn(t, c)
+	srv.Clock.Advance(11 * time.Minute)
+	if err := c.Noop().Wait(); err != nil {
+		t.Fatalf("NOOP after expiry, before the kick: %v", err)
+	}
+	if err := dc.Kick(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Noop().Wait(); err == nil {
+		t.Fatal("the kicked session still answers")
+	}
+	c = dialIMAP(t, dc)
+	if err := oauth.AuthenticateIMAP(bg, c, mailboxtest.DovecotUsername, ts); err != nil {
+		t.Fatalf("login after the kick: %v", err)
+	}
+	loggedIn(t, c)
+	wantRequests(t, srv, 2)
+}
+
+// TestAuthenticateIMAPNoMechanism: a server without XOAUTH2 or OAUTHBEARER
+// gets a clear error, and no token is fetched or spent.
+func TestAuthenticateIMAPNoMechanism(t *testing.T) {
+	srv := oauthtest.Start(t, oauthtest.Options{})
+	dc := mailboxtest.StartDovecot(t)
+	ts := newSource(t, customConfig(srv), srv, oauth.Options{})
+	err := oauth.AuthenticateIMAP(bg, dialIMAP(t, dc), mailboxtest.DovecotUsername, ts)
+	if err == nil || !strings.Contains(err.Error(), "AUTH=XOAUTH2") {
+		t.Fatalf("AuthenticateIMAP = %v, want a missing-mechanism error", err)
+	}
+	wantRequests(t, srv, 0)
+}

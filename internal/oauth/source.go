@@ -153,6 +153,9 @@ func (s *Source) renew(ctx context.Context, now time.Time) error {
 	if err == nil && tok.AccessToken == "" {
 		err = fmt.Errorf("oauth: token from %s: the answer holds no access_token", s.what)
 	}
+	if err != nil && ctx.Err() != nil {
+		return err // the caller gave up: no fault of the provider, no backoff
+	}
 	if err != nil {
 		s.total++
 		s.fail(now, err)
