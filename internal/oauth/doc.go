@@ -28,6 +28,9 @@
 //     off like a failed fetch (the app lacks a permission, the mailbox is not
 //     granted): Token returns an error wrapping ErrRejected until the backoff
 //     passes. AuthenticateIMAP does exactly this for IMAP.
+//   - Reload(cfg) (on SIGHUP) swaps in new settings, e.g. a fixed client
+//     secret, and ends the backoff: the next fetch happens at once, so
+//     intake resumes without a restart.
 //   - Errors name what failed: the token URL, the HTTP status and the
 //     provider's error and error_description (cut to 300 bytes). They never
 //     contain the client secret, the refresh token, the key or a token, and

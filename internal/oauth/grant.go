@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -20,22 +21,43 @@ import (
 // validation (provider defaults filled in).
 func NewTokenSource(cfg config.OAuth2, o Options) (*Source, error) {
 	o.setDefaults()
-	var f fetcher
+	f, err := newFetcher(cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	return newSource(f, cfg.TokenURL, o), nil
+}
+
+// Reload switches s to cfg (SIGHUP: a fixed client secret, a new refresh
+// token) and ends any backoff, so that the next Token that needs a token
+// fetches at once. A cached token that still works is kept. On error s is
+// unchanged.
+func (s *Source) Reload(cfg config.OAuth2) error {
+	f, err := newFetcher(cfg, s.o)
+	if err != nil {
+		return err
+	}
+	s.sem <- struct{}{}
+	defer func() { s.publish(); <-s.sem }()
+	if cfg.TokenURL != s.what {
+		s.token, s.expiry = "", time.Time{}
+	}
+	s.f, s.what = f, cfg.TokenURL
+	s.fails, s.forced, s.nextTry, s.lastErr = 0, false, time.Time{}, nil
+	return nil
+}
+
+func newFetcher(cfg config.OAuth2, o Options) (fetcher, error) {
 	switch cfg.Grant {
 	case config.GrantClientCredentials:
-		f = newClientCredentials(cfg, o)
+		return newClientCredentials(cfg, o), nil
 	case config.GrantRefreshToken:
-		f = newRefresher(cfg, o)
+		return newRefresher(cfg, o), nil
 	case config.GrantServiceAccount:
-		sa, err := newServiceAccount(cfg, o)
-		if err != nil {
-			return nil, err
-		}
-		f = sa
+		return newServiceAccount(cfg, o)
 	default:
 		return nil, fmt.Errorf("oauth: grant %q: want client_credentials, refresh_token or service_account", cfg.Grant)
 	}
-	return newSource(f, cfg.TokenURL, o), nil
 }
 
 // authStyle: Microsoft and Google take the client secret in the form, as

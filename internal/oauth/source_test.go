@@ -301,3 +301,33 @@ func TestServiceAccount(t *testing.T) {
 		t.Error("missing key file accepted")
 	}
 }
+
+// TestReload: a wrong secret backs off; Reload with the fixed secret (SIGHUP)
+// fetches at once, without waiting for the backoff.
+func TestReload(t *testing.T) {
+	srv := oauthtest.Start(t, oauthtest.Options{})
+	cfg := customConfig(srv)
+	good := cfg
+	cfg.ClientSecret = "expired-secret"
+	s := newSource(t, cfg, srv, oauth.Options{})
+	if _, _, err := s.Token(bg); err == nil {
+		t.Fatal("wrong secret accepted")
+	}
+	if _, _, err := s.Token(bg); err == nil || !strings.Contains(err.Error(), "no new token before") {
+		t.Fatalf("Token = %v, want the backoff", err)
+	}
+	bad := cfg
+	bad.Grant = "password"
+	if err := s.Reload(bad); err == nil {
+		t.Error("Reload accepted grant password")
+	}
+	if err := s.Reload(good); err != nil {
+		t.Fatal(err)
+	}
+	if tok := mustToken(t, s); !srv.Live(tok) {
+		t.Fatal("no live token after Reload")
+	}
+	if st := s.State(); st.Failures != 0 || st.Err != nil || st.FetchFailures == 0 {
+		t.Errorf("State after Reload = %+v", st)
+	}
+}
