@@ -157,6 +157,7 @@ func Parse(raw []byte, lim Limits) (m *Message, err error) {
 			m.warn("internal error while parsing: %v", r)
 			err = fmt.Errorf("%w: internal error: %v", ErrMalformed, r)
 		}
+		m.sanitize()
 	}()
 	m.Size = int64(len(raw))
 	sum := sha256.Sum256(raw)

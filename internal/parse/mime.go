@@ -31,7 +31,7 @@ type part struct {
 
 // fail records the first error, which makes the message Malformed.
 func (p *parser) fail(sentinel error, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
+	msg := cleanLine(fmt.Sprintf(format, args...))
 	p.msg.warn("%s", msg)
 	if p.err == nil {
 		p.err = fmt.Errorf("%w: %s", sentinel, msg)
