@@ -11,7 +11,7 @@ func TestUnknownCharsetLabels(t *testing.T) {
 			"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body + "\r\n")
 	}
 	tests := []struct {
-		label, subject, body string
+		label, subject, body  string
 		wantSubject, wantText string
 	}{
 		{"x-unknown", "=?x-unknown?q?caf=C3=A9?=", "De café is dicht.", "café", "De café is dicht.\n"},

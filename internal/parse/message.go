@@ -21,7 +21,9 @@ var (
 )
 
 // Address is one mailbox. Address holds no angle brackets; its domain is
-// lower-cased, the local part is kept as written.
+// lower-cased, the local part is kept as written: a dot-atom as is, any
+// other local part quoted (`"jan de vries"@example.nl`), so that Address
+// can be used as it is in an SMTP envelope and a header.
 type Address struct {
 	Name    string
 	Address string
