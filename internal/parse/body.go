@@ -30,6 +30,8 @@ func (pt *part) filename() string {
 // fromHTML reports that the text was converted from HTML.
 func (p *parser) bodyOf(pt *part) (text string, fromHTML, ok bool) {
 	switch {
+	case p.bud.over():
+		return "", false, false
 	case pt.ctype == "multipart/alternative":
 		return p.alternativeBody(pt)
 	case pt.ctype == "multipart/related":
@@ -44,7 +46,7 @@ func (p *parser) bodyOf(pt *part) (text string, fromHTML, ok bool) {
 	case !isBodyCandidate(pt):
 		return "", false, false
 	case pt.ctype == "text/html":
-		return htmlToText(p.partText(pt)), true, true
+		return p.htmlText(p.partText(pt)), true, true
 	default:
 		t := p.partText(pt)
 		if strings.EqualFold(pt.params["format"], "flowed") {
@@ -100,6 +102,15 @@ func (p *parser) mixedBody(pt *part) (string, bool, bool) {
 		return pieces[0] + "\n", anyHTML, found
 	}
 	return strings.Join(pieces, "\n\n"), anyHTML, found
+}
+
+// htmlText converts an HTML body part, with a warning when it was cut.
+func (p *parser) htmlText(src string) string {
+	text, capped := htmlToText(src, p.bud)
+	if capped && !p.bud.over() {
+		p.warnOnce("HTML body over the size cap: its text is cut off")
+	}
+	return text
 }
 
 // relatedRoot is the part named by the start parameter, else the first.
@@ -169,6 +180,9 @@ var reportMachineParts = map[string]bool{
 
 // collectAttachments lists every leaf that is not body text.
 func (p *parser) collectAttachments(pt *part, parent *part, tnefText *string) {
+	if p.bud.over() {
+		return
+	}
 	if strings.HasPrefix(pt.ctype, "multipart/") {
 		for _, c := range pt.children {
 			p.collectAttachments(c, pt, tnefText)

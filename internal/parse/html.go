@@ -7,22 +7,37 @@ import (
 	"golang.org/x/net/html"
 )
 
+// Bounds of the HTML conversion. Its time is linear in the input and its
+// output at most the input plus htmlSlack: list indentation stops growing
+// after maxListIndent levels, quote prefixes after maxQuotePrefix, and a
+// link's text is compared with its URL over a window proportional to the
+// URL, not over everything written since the <a>.
+const (
+	maxListIndent  = 4
+	maxQuotePrefix = 8
+	htmlSlack      = 64 << 10
+)
+
 // htmlToText converts an HTML body to readable plain text: paragraphs and
 // line breaks kept, lists as "- " or "1. ", blockquotes as "> ", links as
 // "text <url>" when the URL adds something, tables as cells separated by
 // spaces; scripts, styles, comments (so Word's conditional XML) and all
-// attributes dropped.
-func htmlToText(src string) string {
+// attributes dropped. capped reports that the output reached its cap
+// (len(src)+htmlSlack) or the budget ran out, and the text is cut there.
+func htmlToText(src string, bud *budget) (text string, capped bool) {
 	z := html.NewTokenizer(strings.NewReader(src))
-	w := &textWriter{}
-	w.sb.Grow(len(src) / 3)
+	w := &textWriter{max: len(src) + htmlSlack}
+	w.sb.Grow(min(len(src)/3, 1<<20))
 	skip := 0 // inside script, style, title, ...
 	var links []linkStart
-	for {
+	for !w.full {
+		if bud.tick() {
+			return w.String(), true
+		}
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return w.String()
+			return w.String(), false
 		case html.TextToken:
 			if skip == 0 {
 				w.text(string(z.Text()))
@@ -59,6 +74,7 @@ func htmlToText(src string) string {
 			w.close(tag)
 		}
 	}
+	return w.String(), true
 }
 
 var skipTags = map[string]bool{
@@ -103,6 +119,8 @@ type textWriter struct {
 	lists   []int  // per open list: -1 for ul, else the next number
 	bullet  string // marker owed to the next text
 	started bool
+	max     int  // output cap in bytes
+	full    bool // the cap was reached: nothing more is written
 }
 
 func (w *textWriter) need(n int) {
@@ -170,7 +188,7 @@ func (w *textWriter) listMarker() string {
 	if len(w.lists) == 0 {
 		return "- "
 	}
-	indent := strings.Repeat("  ", len(w.lists)-1)
+	indent := strings.Repeat("  ", min(len(w.lists)-1, maxListIndent))
 	top := &w.lists[len(w.lists)-1]
 	if *top < 0 {
 		return indent + "- "
@@ -185,7 +203,7 @@ func (w *textWriter) brk() {
 	if !w.started {
 		return
 	}
-	if w.nl == 0 && w.bol {
+	if w.nl == 0 && w.bol && !w.full {
 		w.sb.WriteByte('\n')
 		w.quotePrefix(true)
 		return
@@ -237,7 +255,11 @@ func isHTMLSpace(r rune) bool {
 }
 
 func (w *textWriter) emit(s string) {
-	if s == "" && w.bullet == "" {
+	if s == "" && w.bullet == "" || w.full {
+		return
+	}
+	if w.sb.Len()+len(s)+w.nl+len(w.bullet)+maxQuotePrefix+2 > w.max {
+		w.full = true
 		return
 	}
 	if w.nl > 0 {
@@ -265,7 +287,7 @@ func (w *textWriter) emit(s string) {
 }
 
 func (w *textWriter) quotePrefix(blank bool) {
-	for i := 0; i < w.quote; i++ {
+	for i := 0; i < min(w.quote, maxQuotePrefix); i++ {
 		w.sb.WriteByte('>')
 	}
 	if w.quote > 0 && !blank {
@@ -285,6 +307,12 @@ func (w *textWriter) link(l linkStart) {
 		shown = w.sb.String()[l.at:]
 	}
 	bare := strings.TrimPrefix(strings.TrimPrefix(lower, "mailto:"), "tel:")
+	// Only a window of the link text as long as a few URLs is compared:
+	// text much longer than its URL does not merely repeat it, and nested
+	// or unclosed anchors must not make the conversion quadratic.
+	if win := 4*len(href) + 256; len(shown) > win {
+		shown = shown[:win]
+	}
 	low := strings.ToLower(shown)
 	if strings.Contains(low, bare) || strings.Contains(low, strings.TrimPrefix(strings.TrimPrefix(bare, "https://"), "http://")) {
 		return

@@ -18,6 +18,7 @@ var (
 	ErrTooDeep        = errors.New("parse: MIME nesting over depth limit")
 	ErrTooManyParts   = errors.New("parse: MIME part count over limit")
 	ErrHeaderTooLarge = errors.New("parse: header over size limit")
+	ErrBudget         = errors.New("parse: time budget spent")
 )
 
 // Address is one mailbox. Address holds no angle brackets; its domain is
@@ -45,14 +46,22 @@ type Attachment struct {
 type Limits struct {
 	MaxMessageBytes int64
 	MaxDepth        int
-	MaxParts        int
+	MaxParts        int // MIME parts and files inside winmail.dat together
 	MaxHeaderBytes  int
+
+	// MaxDuration is the wall-clock time one Parse may take. When it is
+	// spent Parse stops where it is and returns ErrBudget with the
+	// Message read so far.
+	MaxDuration time.Duration
+	// Now is the clock MaxDuration is measured with; nil means time.Now.
+	Now func() time.Time
 }
 
 // DefaultLimits are safe for a complaint mailbox: 25 MiB per mail (what most
-// providers accept), 20 MIME levels, 500 parts, 1 MiB of header per part.
+// providers accept), 100 MIME levels (a deep mail costs little: see
+// BenchmarkDepth), 500 parts, 1 MiB of header per part and 3 seconds.
 func DefaultLimits() Limits {
-	return Limits{MaxMessageBytes: 25 << 20, MaxDepth: 20, MaxParts: 500, MaxHeaderBytes: 1 << 20}
+	return Limits{MaxMessageBytes: 25 << 20, MaxDepth: 100, MaxParts: 500, MaxHeaderBytes: 1 << 20, MaxDuration: 3 * time.Second}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -68,6 +77,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxHeaderBytes <= 0 {
 		l.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	if l.MaxDuration <= 0 {
+		l.MaxDuration = d.MaxDuration
+	}
+	if l.Now == nil {
+		l.Now = time.Now
 	}
 	return l
 }
@@ -165,12 +180,15 @@ func Parse(raw []byte, lim Limits) (m *Message, err error) {
 	sum := sha256.Sum256(raw)
 	m.SHA256 = hex.EncodeToString(sum[:])
 
-	p := &parser{lim: lim.withDefaults(), msg: m}
+	p := newParser(lim, m)
 	if int64(len(raw)) > p.lim.MaxMessageBytes {
 		raw = raw[:p.lim.MaxMessageBytes]
 		p.fail(ErrTooLarge, "message is %d bytes, over the limit of %d: only the first part is read", m.Size, p.lim.MaxMessageBytes)
 	}
 	p.run(raw)
+	if p.bud.spent {
+		p.fail(ErrBudget, "time budget of %s spent: the rest of the mail is not read", p.lim.MaxDuration)
+	}
 	if p.err != nil {
 		m.Malformed = true
 	}

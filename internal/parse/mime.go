@@ -14,6 +14,12 @@ type parser struct {
 	err     error
 	parts   int
 	charset string // fallback for raw 8-bit headers: the top-level charset
+	bud     *budget
+}
+
+func newParser(lim Limits, m *Message) *parser {
+	lim = lim.withDefaults()
+	return &parser{lim: lim, msg: m, bud: newBudget(lim.MaxDuration, lim.Now)}
 }
 
 // part is one MIME entity. body is a slice of the input, still
@@ -53,6 +59,9 @@ func (p *parser) fallbackCharset() string {
 // its Content-Type when it has none (text/plain, or message/rfc822 inside
 // multipart/digest). It returns nil when the part limit is reached.
 func (p *parser) readPart(b []byte, depth int, defaultType string) *part {
+	if depth > 0 && p.bud.over() {
+		return nil
+	}
 	p.parts++
 	if p.parts > p.lim.MaxParts {
 		if p.parts == p.lim.MaxParts+1 {

@@ -45,6 +45,8 @@ var errTNEF = errors.New("not a valid TNEF stream")
 type tnefResult struct {
 	text        string // plain body, or converted HTML/RTF body
 	attachments []Attachment
+	files       int  // files seen, also those past maxFiles
+	textCapped  bool // the RTF or HTML body was cut by a cap or the budget
 }
 
 type tnefAttach struct {
@@ -54,14 +56,18 @@ type tnefAttach struct {
 
 // decodeTNEF reads a TNEF stream: the message body from attBody or the
 // PR_BODY / PR_BODY_HTML / PR_RTF_COMPRESSED properties, and each attached
-// file from attAttachTitle/attAttachData or its MAPI properties.
-func decodeTNEF(b []byte) (*tnefResult, error) {
+// file from attAttachTitle/attAttachData or its MAPI properties. At most
+// maxFiles files are kept (result.files counts them all). The files' data
+// are slices of b, so together they are never larger than b; the body
+// text is capped as decompressRTF, rtfToText and htmlToText say. When the
+// budget runs out, what was read so far is returned.
+func decodeTNEF(b []byte, bud *budget, maxFiles int) (*tnefResult, error) {
 	if len(b) < 6 || binary.LittleEndian.Uint32(b) != tnefSignature {
 		return nil, errTNEF
 	}
-	t := &tnefDecoder{codepage: "windows-1252"}
+	t := &tnefDecoder{codepage: "windows-1252", bud: bud, maxFiles: maxFiles}
 	pos := 6
-	for pos+9 <= len(b) {
+	for pos+9 <= len(b) && !bud.tick() {
 		level := b[pos]
 		id := binary.LittleEndian.Uint32(b[pos+1:]) & 0xFFFF
 		n := int(binary.LittleEndian.Uint32(b[pos+5:]))
@@ -81,13 +87,26 @@ type tnefDecoder struct {
 	html     string
 	rtf      []byte
 	atts     []*tnefAttach
+	current  *tnefAttach // the file being read; past maxFiles, not in atts
+	files    int
+	maxFiles int
+	bud      *budget
 }
 
 func (t *tnefDecoder) cur() *tnefAttach {
-	if len(t.atts) == 0 {
-		t.atts = append(t.atts, &tnefAttach{})
+	if t.current == nil {
+		t.newAttach()
 	}
-	return t.atts[len(t.atts)-1]
+	return t.current
+}
+
+// newAttach starts the next file; past maxFiles it is read and dropped.
+func (t *tnefDecoder) newAttach() {
+	t.files++
+	t.current = &tnefAttach{}
+	if len(t.atts) < t.maxFiles {
+		t.atts = append(t.atts, t.current)
+	}
 }
 
 func (t *tnefDecoder) attribute(level byte, id uint32, data []byte) {
@@ -101,7 +120,7 @@ func (t *tnefDecoder) attribute(level byte, id uint32, data []byte) {
 	case attMsgProps:
 		t.props(data, nil)
 	case attAttachRendData:
-		t.atts = append(t.atts, &tnefAttach{})
+		t.newAttach()
 	case attAttachTitle:
 		t.cur().title = t.str8(data)
 	case attAttachData:
@@ -133,7 +152,7 @@ func indexNUL(b []byte) int {
 func (t *tnefDecoder) props(b []byte, a *tnefAttach) {
 	r := &byteReader{b: b}
 	count := r.u32()
-	for i := uint32(0); i < count && r.ok(); i++ {
+	for i := uint32(0); i < count && r.ok() && !t.bud.tick(); i++ {
 		typ, id := r.u16(), r.u16()
 		if id >= 0x8000 { // named property: GUID, kind, id or name
 			r.skip(16)
@@ -204,12 +223,12 @@ func (t *tnefDecoder) prop(a *tnefAttach, id, typ uint16, val []byte) {
 }
 
 func (t *tnefDecoder) result() *tnefResult {
-	res := &tnefResult{text: t.body}
+	res := &tnefResult{text: t.body, files: t.files}
 	if strings.TrimSpace(res.text) == "" && t.html != "" {
-		res.text = htmlToText(t.html)
+		res.text, res.textCapped = htmlToText(t.html, t.bud)
 	}
 	if strings.TrimSpace(res.text) == "" && t.rtf != nil {
-		res.text = rtfBodyText(t.rtf)
+		res.text, res.textCapped = rtfBodyText(t.rtf, t.bud)
 	}
 	for _, a := range t.atts {
 		if a.data == nil && a.title == "" && a.longName == "" {
@@ -332,14 +351,25 @@ func isTNEF(ctype, name string) bool {
 // back its body text. It reports false when the data is not TNEF, so that
 // the caller keeps it as an ordinary attachment. owned says data is a
 // decoded copy the files may point into, not the caller's buffer.
+//
+// Every file inside counts as a part against Limits.MaxParts: past it the
+// files are not listed and Parse returns ErrTooManyParts.
 func (p *parser) addTNEF(data []byte, owned bool, text *string) bool {
-	res, err := decodeTNEF(data)
+	room := max(p.lim.MaxParts-p.parts, 0)
+	res, err := decodeTNEF(data, p.bud, room)
 	if res == nil {
 		p.warnOnce("winmail.dat is not a TNEF stream: kept as an attachment")
 		return false
 	}
 	if err != nil {
 		p.warnOnce("winmail.dat is damaged: unpacked what could be read")
+	}
+	p.parts += min(res.files, room+1)
+	if res.files > room {
+		p.fail(ErrTooManyParts, "winmail.dat holds %d files, more than the part limit of %d allows: the rest is not listed", res.files, p.lim.MaxParts)
+	}
+	if res.textCapped && !p.bud.over() {
+		p.warnOnce("winmail.dat body over the size cap: its text is cut off")
 	}
 	if *text == "" {
 		*text = res.text
