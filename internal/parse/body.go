@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"fmt"
 	"path"
 	"strings"
 	"unicode/utf8"
@@ -48,7 +49,7 @@ func (p *parser) bodyOf(pt *part) (text string, fromHTML, ok bool) {
 	case pt.ctype == "text/html":
 		return p.htmlText(p.partText(pt)), true, true
 	default:
-		t := p.partText(pt)
+		t := p.capText(p.partText(pt))
 		if strings.EqualFold(pt.params["format"], "flowed") {
 			t = unflow(t, strings.EqualFold(pt.params["delsp"], "yes"))
 		}
@@ -86,8 +87,13 @@ func (p *parser) alternativeBody(pt *part) (string, bool, bool) {
 
 func (p *parser) mixedBody(pt *part) (string, bool, bool) {
 	var pieces []string
+	var only string // the one piece untrimmed: no copy per level of nesting
 	var anyHTML, found bool
+	total := 0
 	for _, c := range pt.children {
+		if total >= p.lim.MaxTextBytes {
+			break // the text is cut anyway: don't decode what would be dropped
+		}
 		t, h, ok := p.bodyOf(c)
 		if !ok {
 			continue
@@ -96,19 +102,21 @@ func (p *parser) mixedBody(pt *part) (string, bool, bool) {
 		anyHTML = anyHTML || h
 		if strings.TrimSpace(t) != "" {
 			pieces = append(pieces, strings.TrimRight(t, "\n "))
+			only = t
+			total += len(t)
 		}
 	}
 	if len(pieces) == 1 {
-		return pieces[0] + "\n", anyHTML, found
+		return only, anyHTML, found
 	}
 	return strings.Join(pieces, "\n\n"), anyHTML, found
 }
 
 // htmlText converts an HTML body part, with a warning when it was cut.
 func (p *parser) htmlText(src string) string {
-	text, capped := htmlToText(src, p.bud)
+	text, capped := htmlToText(src, p.bud, p.lim.MaxTextBytes)
 	if capped && !p.bud.over() {
-		p.warnOnce("HTML body over the size cap: its text is cut off")
+		p.warnOnce(fmt.Sprintf("HTML body over the size cap of %d bytes: its text is cut off", p.lim.MaxTextBytes))
 	}
 	return text
 }
@@ -128,11 +136,17 @@ func relatedRoot(pt *part) *part {
 	return pt.children[0]
 }
 
-// partText decodes a text part to UTF-8 with "\n" line ends.
+// partText decodes a text part to UTF-8 with "\n" line ends; a plain text
+// part only as far as Limits.MaxTextBytes.
 func (p *parser) partText(pt *part) string {
 	data, w := decodeTransfer(pt.body, pt.hdr.getString("Content-Transfer-Encoding"))
 	if w != "" {
 		p.warnOnce(w)
+	}
+	if pt.ctype != "text/html" && len(data) > p.lim.MaxTextBytes {
+		// Decoding to UTF-8 never shrinks a text: this is enough for the
+		// cut in bodyOf. HTML is converted whole (its text is capped).
+		data = data[:p.lim.MaxTextBytes+1]
 	}
 	label := pt.params["charset"]
 	if label == "" && pt.ctype == "text/html" && !utf8.Valid(data) {

@@ -15,6 +15,7 @@ import (
 const (
 	maxListIndent  = 4
 	maxQuotePrefix = 8
+	maxOpen        = 64 // open lists and links tracked; deeper ones are counted only
 	htmlSlack      = 64 << 10
 )
 
@@ -23,13 +24,15 @@ const (
 // "text <url>" when the URL adds something, tables as cells separated by
 // spaces; scripts, styles, comments (so Word's conditional XML) and all
 // attributes dropped. capped reports that the output reached its cap
-// (len(src)+htmlSlack) or the budget ran out, and the text is cut there.
-func htmlToText(src string, bud *budget) (text string, capped bool) {
+// (maxOut, and never more than len(src)+htmlSlack) or the budget ran out,
+// and the text is cut there.
+func htmlToText(src string, bud *budget, maxOut int) (text string, capped bool) {
 	z := html.NewTokenizer(strings.NewReader(src))
-	w := &textWriter{max: len(src) + htmlSlack}
+	w := &textWriter{max: min(maxOut, len(src)+htmlSlack)}
 	w.sb.Grow(min(len(src)/3, 1<<20))
 	skip := 0 // inside script, style, title, ...
 	var links []linkStart
+	deepLinks := 0 // anchors opened past maxOpen
 	for !w.full {
 		if bud.tick() {
 			return w.String(), true
@@ -44,7 +47,7 @@ func htmlToText(src string, bud *budget) (text string, capped bool) {
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			tag := string(name)
+			tag := knownTags[string(name)] // "" for tags that change nothing
 			if skipTags[tag] {
 				if tt == html.StartTagToken {
 					skip++
@@ -52,17 +55,25 @@ func htmlToText(src string, bud *budget) (text string, capped bool) {
 				continue
 			}
 			if tag == "a" && hasAttr {
-				links = append(links, linkStart{href: attr(z, "href"), at: w.sb.Len()})
+				if len(links) < maxOpen {
+					links = append(links, linkStart{href: attr(z, "href"), at: w.sb.Len()})
+				} else {
+					deepLinks++
+				}
 				continue
 			}
 			w.open(tag)
 		case html.EndTagToken:
 			name, _ := z.TagName()
-			tag := string(name)
+			tag := knownTags[string(name)]
 			if skipTags[tag] {
 				if skip > 0 {
 					skip--
 				}
+				continue
+			}
+			if tag == "a" && deepLinks > 0 {
+				deepLinks--
 				continue
 			}
 			if tag == "a" && len(links) > 0 {
@@ -89,6 +100,22 @@ var blockTags = map[string]int{ // newlines before and after: 1 line, 2 paragrap
 	"dl": 1, "dt": 1, "dd": 1, "center": 1, "form": 1, "fieldset": 1, "figure": 1,
 	"caption": 1, "tbody": 0, "thead": 0, "body": 1, "html": 0, "main": 1, "nav": 1,
 }
+
+// knownTags maps every tag name the conversion acts on to itself, so that
+// a tag costs a map lookup, not an allocation. Read only.
+var knownTags = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range []string{"a", "br", "hr", "td", "th", "blockquote", "pre", "ul", "ol", "li"} {
+		m[t] = t
+	}
+	for t := range skipTags {
+		m[t] = t
+	}
+	for t := range blockTags {
+		m[t] = t
+	}
+	return m
+}()
 
 type linkStart struct {
 	href string
@@ -117,6 +144,7 @@ type textWriter struct {
 	quote   int    // blockquote depth
 	pre     int    // inside <pre>
 	lists   []int  // per open list: -1 for ul, else the next number
+	deep    int    // lists opened past maxOpen
 	bullet  string // marker owed to the next text
 	started bool
 	max     int  // output cap in bytes
@@ -148,10 +176,15 @@ func (w *textWriter) open(tag string) {
 		return
 	case "pre":
 		w.pre++
-	case "ul":
-		w.lists = append(w.lists, -1)
-	case "ol":
-		w.lists = append(w.lists, 1)
+	case "ul", "ol":
+		switch {
+		case len(w.lists) >= maxOpen:
+			w.deep++
+		case tag == "ul":
+			w.lists = append(w.lists, -1)
+		default:
+			w.lists = append(w.lists, 1)
+		}
 	case "li":
 		w.need(1)
 		w.bullet = w.listMarker()
@@ -175,7 +208,9 @@ func (w *textWriter) close(tag string) {
 			w.pre--
 		}
 	case "ul", "ol":
-		if len(w.lists) > 0 {
+		if w.deep > 0 {
+			w.deep--
+		} else if len(w.lists) > 0 {
 			w.lists = w.lists[:len(w.lists)-1]
 		}
 	}

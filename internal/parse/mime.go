@@ -105,10 +105,11 @@ func (p *parser) readChildren(pt *part) {
 		return
 	}
 	boundary := pt.params["boundary"]
-	bodies, closed := splitMultipart(pt.body, boundary)
+	room := max(p.lim.MaxParts-p.parts, 0) + 1 // one more finds the limit
+	bodies, closed := splitMultipart(pt.body, boundary, room)
 	if bodies == nil {
 		if guess := guessBoundary(pt.body); guess != "" && guess != boundary {
-			bodies, closed = splitMultipart(pt.body, guess)
+			bodies, closed = splitMultipart(pt.body, guess, room)
 			if bodies != nil {
 				p.warnOnce(fmt.Sprintf("multipart boundary %s not found: used %s", quoteLabel(boundary), quoteLabel(guess)))
 			}
@@ -138,8 +139,9 @@ func (p *parser) readChildren(pt *part) {
 // splitMultipart returns the bodies between the delimiter lines of
 // boundary, or nil when no delimiter line occurs. closed reports whether
 // the close delimiter was found. A delimiter line is "--" boundary, then
-// optionally "--", then only whitespace.
-func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool) {
+// optionally "--", then only whitespace. At most limit bodies are
+// returned (closed is then true: the rest is over the part limit anyway).
+func splitMultipart(body []byte, boundary string, limit int) (parts [][]byte, closed bool) {
 	if boundary == "" || len(boundary) > 200 {
 		return nil, false
 	}
@@ -172,6 +174,9 @@ func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool) 
 		if start >= 0 {
 			// An empty part: the delimiter right after the previous one.
 			parts = append(parts, body[start:max(start, trimEOL(body, i))])
+			if len(parts) >= limit {
+				return parts, true
+			}
 		}
 		if isClose {
 			return nonNil(parts), true

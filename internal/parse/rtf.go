@@ -75,17 +75,18 @@ func decompressRTF(b []byte, bud *budget) (out []byte, capped bool) {
 // made from HTML (\fromhtml1) is turned back into that HTML first.
 // capped reports that a cap cut the text (decompression, RTF or HTML
 // conversion, or the budget).
-func rtfBodyText(b []byte, bud *budget) (text string, capped bool) {
+func rtfBodyText(b []byte, bud *budget, maxOut int) (text string, capped bool) {
 	rtf, capped := decompressRTF(b, bud)
 	if rtf == nil {
 		return "", false
 	}
-	text, fromHTML, c2 := rtfToText(rtf, bud)
+	text, fromHTML, c2 := rtfToText(rtf, bud, maxOut)
 	if fromHTML {
-		t, c3 := htmlToText(text, bud)
+		t, c3 := htmlToText(text, bud, maxOut)
 		return t, capped || c2 || c3
 	}
-	return text, capped || c2
+	text, c3 := cutText(text, maxOut)
+	return text, capped || c2 || c3
 }
 
 type rtfGroup struct {
@@ -104,9 +105,10 @@ var rtfSkipDest = map[string]bool{
 
 // rtfToText is a small RTF reader: groups, control words, \'hh bytes in
 // the document code page, \uN, and the \htmltag / \htmlrtf encapsulation.
-// Its output is capped at twice the input plus htmlSlack (capped is then
-// true, as when the budget runs out).
-func rtfToText(rtf []byte, bud *budget) (text string, fromHTML, capped bool) {
+// Its output is capped at twice the input plus htmlSlack, and plain text
+// (not \fromhtml) at maxText too (capped is then true, as when the budget
+// runs out).
+func rtfToText(rtf []byte, bud *budget, maxText int) (text string, fromHTML, capped bool) {
 	var sb strings.Builder
 	maxOut := 2*len(rtf) + htmlSlack
 	var pend []byte // \'hh bytes waiting for code page decoding
@@ -126,7 +128,7 @@ func rtfToText(rtf []byte, bud *budget) (text string, fromHTML, capped bool) {
 	}
 	skipChars := 0
 	for i := 0; i < len(rtf); i++ {
-		if sb.Len() > maxOut || bud.tick() {
+		if sb.Len() > maxOut || !fromHTML && sb.Len() > maxText || bud.tick() {
 			return sb.String(), fromHTML, true
 		}
 		c := rtf[i]

@@ -3,6 +3,7 @@ package parse
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"path"
 	"strconv"
 	"strings"
@@ -61,11 +62,11 @@ type tnefAttach struct {
 // are slices of b, so together they are never larger than b; the body
 // text is capped as decompressRTF, rtfToText and htmlToText say. When the
 // budget runs out, what was read so far is returned.
-func decodeTNEF(b []byte, bud *budget, maxFiles int) (*tnefResult, error) {
+func decodeTNEF(b []byte, bud *budget, maxFiles, maxText int) (*tnefResult, error) {
 	if len(b) < 6 || binary.LittleEndian.Uint32(b) != tnefSignature {
 		return nil, errTNEF
 	}
-	t := &tnefDecoder{codepage: "windows-1252", bud: bud, maxFiles: maxFiles}
+	t := &tnefDecoder{codepage: "windows-1252", bud: bud, maxFiles: maxFiles, maxText: maxText}
 	pos := 6
 	for pos+9 <= len(b) && !bud.tick() {
 		level := b[pos]
@@ -87,9 +88,11 @@ type tnefDecoder struct {
 	html     string
 	rtf      []byte
 	atts     []*tnefAttach
-	current  *tnefAttach // the file being read; past maxFiles, not in atts
+	current  *tnefAttach // the file being read; past maxFiles, scratch
+	scratch  tnefAttach
 	files    int
 	maxFiles int
+	maxText  int
 	bud      *budget
 }
 
@@ -103,10 +106,13 @@ func (t *tnefDecoder) cur() *tnefAttach {
 // newAttach starts the next file; past maxFiles it is read and dropped.
 func (t *tnefDecoder) newAttach() {
 	t.files++
-	t.current = &tnefAttach{}
 	if len(t.atts) < t.maxFiles {
+		t.current = &tnefAttach{}
 		t.atts = append(t.atts, t.current)
+		return
 	}
+	t.scratch = tnefAttach{}
+	t.current = &t.scratch
 }
 
 func (t *tnefDecoder) attribute(level byte, id uint32, data []byte) {
@@ -223,12 +229,13 @@ func (t *tnefDecoder) prop(a *tnefAttach, id, typ uint16, val []byte) {
 }
 
 func (t *tnefDecoder) result() *tnefResult {
-	res := &tnefResult{text: t.body, files: t.files}
+	res := &tnefResult{files: t.files}
+	res.text, res.textCapped = cutText(t.body, t.maxText)
 	if strings.TrimSpace(res.text) == "" && t.html != "" {
-		res.text, res.textCapped = htmlToText(t.html, t.bud)
+		res.text, res.textCapped = htmlToText(t.html, t.bud, t.maxText)
 	}
 	if strings.TrimSpace(res.text) == "" && t.rtf != nil {
-		res.text, res.textCapped = rtfBodyText(t.rtf, t.bud)
+		res.text, res.textCapped = rtfBodyText(t.rtf, t.bud, t.maxText)
 	}
 	for _, a := range t.atts {
 		if a.data == nil && a.title == "" && a.longName == "" {
@@ -356,7 +363,7 @@ func isTNEF(ctype, name string) bool {
 // files are not listed and Parse returns ErrTooManyParts.
 func (p *parser) addTNEF(data []byte, owned bool, text *string) bool {
 	room := max(p.lim.MaxParts-p.parts, 0)
-	res, err := decodeTNEF(data, p.bud, room)
+	res, err := decodeTNEF(data, p.bud, room, p.lim.MaxTextBytes)
 	if res == nil {
 		p.warnOnce("winmail.dat is not a TNEF stream: kept as an attachment")
 		return false
@@ -369,7 +376,7 @@ func (p *parser) addTNEF(data []byte, owned bool, text *string) bool {
 		p.fail(ErrTooManyParts, "winmail.dat holds %d files, more than the part limit of %d allows: the rest is not listed", res.files, p.lim.MaxParts)
 	}
 	if res.textCapped && !p.bud.over() {
-		p.warnOnce("winmail.dat body over the size cap: its text is cut off")
+		p.warnOnce(fmt.Sprintf("winmail.dat body over the size cap of %d bytes: its text is cut off", p.lim.MaxTextBytes))
 	}
 	if *text == "" {
 		*text = res.text
