@@ -128,6 +128,9 @@ func rtfToText(rtf []byte, bud *budget, maxText int) (text string, fromHTML, cap
 	}
 	skipChars := 0
 	for i := 0; i < len(rtf); i++ {
+		if len(pend) >= 256 { // bounds the overshoot of the caps below
+			flush()
+		}
 		if sb.Len() > maxOut || !fromHTML && sb.Len() > maxText || bud.tick() {
 			return sb.String(), fromHTML, true
 		}
