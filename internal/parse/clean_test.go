@@ -92,3 +92,14 @@ func TestNULAndControlBytes(t *testing.T) {
 		t.Errorf("CleanText = %q", got)
 	}
 }
+
+// TestTextCapAfterCleaning: replacing NUL by U+FFFD makes a text longer;
+// the cap holds on the cleaned text.
+func TestTextCapAfterCleaning(t *testing.T) {
+	raw := "From: a@example.nl\r\nSubject: x\r\n\r\n" + strings.Repeat("\x00", 5000) + "\r\n"
+	m, _ := Parse([]byte(raw), Limits{MaxTextBytes: 4096})
+	checkClean(t, m)
+	if len(m.Text) > 4096+1 || !strings.HasPrefix(m.Text, "\uFFFD\uFFFD") {
+		t.Errorf("text %d bytes: %.20q", len(m.Text), m.Text)
+	}
+}

@@ -59,8 +59,9 @@ type Limits struct {
 }
 
 // DefaultLimits are safe for a complaint mailbox: 25 MiB per mail (what most
-// providers accept), 50 MIME levels (every level scans its body once: 50
-// levels of a 25 MiB mail take about 0.4 s, see BenchmarkDepth), 500 parts, 1 MiB of header per part, 1 MiB of text
+// providers accept), 50 MIME levels (a small mail 1000 levels deep parses
+// in 20 ms, and scanLimit stops a deep mail around a large body: see
+// BenchmarkDepth), 500 parts, 1 MiB of header per part, 1 MiB of text
 // (a complaint is a few KB; the raw mail is kept whole) and 3 seconds.
 func DefaultLimits() Limits {
 	return Limits{MaxMessageBytes: 25 << 20, MaxDepth: 50, MaxParts: 500, MaxHeaderBytes: 1 << 20,
@@ -191,6 +192,7 @@ func Parse(raw []byte, lim Limits) (m *Message, err error) {
 		raw = raw[:p.lim.MaxMessageBytes]
 		p.fail(ErrTooLarge, "message is %d bytes, over the limit of %d: only the first part is read", m.Size, p.lim.MaxMessageBytes)
 	}
+	p.maxScan = scanLimit(len(raw))
 	p.run(raw)
 	if p.bud.spent {
 		p.fail(ErrBudget, "time budget of %s spent: the rest of the mail is not read", p.lim.MaxDuration)

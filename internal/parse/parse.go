@@ -157,9 +157,10 @@ func (p *parser) readCaseRef() {
 	}
 }
 
-// capText cuts a text over Limits.MaxTextBytes, with a warning.
+// capText cleans a text (CleanText can make it longer) and cuts it to
+// Limits.MaxTextBytes, with a warning.
 func (p *parser) capText(s string) string {
-	s, cut := cutText(s, p.lim.MaxTextBytes)
+	s, cut := cutText(CleanText(s), p.lim.MaxTextBytes)
 	if cut {
 		p.warnOnce(fmt.Sprintf("text over %d bytes: cut off (the raw mail is kept whole)", p.lim.MaxTextBytes))
 	}

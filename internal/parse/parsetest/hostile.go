@@ -59,20 +59,20 @@ func repeatTo(unit string, n int) string {
 
 // NestedLists is <ul>×N then <li>x×N: N² output for a naive converter.
 func NestedLists(size int) []byte {
-	n := size / 9
+	n := (size - len(head) - 64) / 9
 	return htmlMail(strings.Repeat("<ul>", n) + strings.Repeat("<li>x", n))
 }
 
 // ManyAnchors is N unclosed anchors each followed by text, then N closes:
 // a converter that looks at all text since each <a> is quadratic.
 func ManyAnchors(size int) []byte {
-	n := size / 40
+	n := (size - len(head) - 64) / 40
 	return htmlMail(strings.Repeat(`<a href="https://e.nl/x">tekst `, n) + strings.Repeat("</a>", n))
 }
 
 // NestedQuotes is <blockquote>×N then <br>x×N: a quote prefix per line.
 func NestedQuotes(size int) []byte {
-	n := size / 18
+	n := (size - len(head) - 64) / 18
 	return htmlMail(strings.Repeat("<blockquote>", n) + strings.Repeat("<br>x", n))
 }
 
@@ -217,7 +217,7 @@ func NULHeaders(size int) []byte {
 		fmt.Fprintf(&b, "X-Nul-%d: a\x00b =?utf-8?q?c=00d=1B?= \xff\xfe\r\n", i)
 	}
 	b.WriteString("Content-Type: text/plain; charset=utf-8\r\n\r\n")
-	b.WriteString(repeatTo("tekst\x00met\x01nul\xff\r\n", size-b.Len()))
+	b.WriteString(repeatTo("tekst\x00met\x01nul\xff\r\n", size-b.Len()-64))
 	return b.Bytes()
 }
 
@@ -257,7 +257,7 @@ func LongHeaderLines(size int) []byte {
 	b.WriteString("\r\nReferences: ")
 	b.WriteString(repeatTo("<r@x> ", min(size/3, 300<<10)))
 	b.WriteString("\r\n\r\n")
-	b.WriteString(repeatTo("x", max(0, size-b.Len())))
+	b.WriteString(repeatTo("x", max(0, size-b.Len()-8)))
 	return b.Bytes()
 }
 
@@ -276,5 +276,5 @@ func ManyEncodedWords(size int) []byte {
 // ColonLines is a plain text of short lines that each end in ':' and
 // start like an attribution, so the reply-history cut tests every line.
 func ColonLines(size int) []byte {
-	return []byte(head + "Content-Type: text/plain\r\n\r\n" + repeatTo("> q\r\nop de dag dat iemand iets zei:\r\n", size))
+	return []byte(head + "Content-Type: text/plain\r\n\r\n" + repeatTo("> q\r\nop de dag dat iemand iets zei:\r\n", size-len(head)-64))
 }
