@@ -174,7 +174,7 @@ func normalizeAddr(a string) string {
 // a dot-atom as is, anything else as a quoted string. net/mail hands back
 // quoted local parts unquoted; a local part that is already quoted stays.
 func quoteLocal(local string) string {
-	if isDotAtom(local) {
+	if local == "" || isDotAtom(local) {
 		return local
 	}
 	if len(local) >= 2 && local[0] == '"' && local[len(local)-1] == '"' && isQuotedString(local) {

@@ -238,7 +238,11 @@ func (w *textWriter) brk() {
 	if !w.started {
 		return
 	}
-	if w.nl == 0 && w.bol && !w.full {
+	if w.nl == 0 && w.bol {
+		if w.full || w.sb.Len()+1+maxQuotePrefix > w.max {
+			w.full = true
+			return
+		}
 		w.sb.WriteByte('\n')
 		w.quotePrefix(true)
 		return

@@ -29,6 +29,7 @@ func TestHTMLLinear(t *testing.T) {
 		{"nested lists", strings.Repeat("<ul>", 3000) + strings.Repeat("<li>x", 3000)},
 		{"nested ordered lists", strings.Repeat("<ol>", 3000) + strings.Repeat("<li>x", 3000)},
 		{"nested quotes", strings.Repeat("<blockquote>", 3000) + strings.Repeat("<br>x", 3000)},
+		{"line breaks in a deep quote", strings.Repeat("<blockquote>", 10) + "x" + strings.Repeat("<br>", 100000)},
 		{"nested anchors", strings.Repeat(`<a href="https://e.nl/x">Tekst `, 20000) + strings.Repeat("</a>", 20000)},
 		{"many closed anchors", strings.Repeat(`<a href="https://e.nl/x">`+strings.Repeat("Woord ", 50)+"</a>", 5000)},
 	}
