@@ -59,7 +59,9 @@ func (p *parser) lenientAddresses(s string) []Address {
 			piece = strings.TrimSpace(piece[i+1:]) // group name
 		}
 		if !strings.Contains(piece, "@") {
-			if piece != "" {
+			// A name longer than maxPendingName is not a name; stopping
+			// there keeps a header of many pieces linear.
+			if piece != "" && len(pending) < maxPendingName {
 				pending = strings.TrimSpace(pending + " " + piece)
 			}
 			continue
@@ -75,6 +77,10 @@ func (p *parser) lenientAddresses(s string) []Address {
 	}
 	return out
 }
+
+// maxPendingName bounds the display name put together from pieces
+// without an address.
+const maxPendingName = 512
 
 func splitOutside(s string) []string {
 	var parts []string

@@ -1,6 +1,10 @@
 package parse
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/klachtd/klachtd/internal/parse/parsetest"
+)
 
 // TestQuotedLocalPart: a quoted local part is a valid address and must come
 // out in a form that can be sent to, quotes kept.
@@ -24,5 +28,19 @@ func TestQuotedLocalPart(t *testing.T) {
 				t.Errorf("return path %q, want %q", m.ReturnPath, tt.want)
 			}
 		})
+	}
+}
+
+// TestAddressPiecesLinear: a From of many pieces without an address once
+// grew the display name piece by piece (quadratic); the name is bounded.
+func TestAddressPiecesLinear(t *testing.T) {
+	raw := parsetest.AddressPieces(600 << 10)
+	var m *Message
+	alloc := allocated(func() { m, _ = Parse(raw, Limits{}) })
+	if limit := uint64(20*len(raw)) + 16<<20; alloc > limit {
+		t.Errorf("allocated %d MB for %d KB", alloc>>20, len(raw)>>10)
+	}
+	if len(m.From) != 1 || m.From[0].Address != "jan@example.nl" || len(m.From[0].Name) > maxPendingName+100 {
+		t.Errorf("from %.200v", m.From)
 	}
 }

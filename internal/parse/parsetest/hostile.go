@@ -41,6 +41,8 @@ func Hostile(size int) []Mail {
 		{"base64-attachment", Base64Attachment(size)},
 		{"long-header-lines", LongHeaderLines(size)},
 		{"many-encoded-words", ManyEncodedWords(size)},
+		{"broken-encoded-words", BrokenEncodedWords(size)},
+		{"address-pieces", AddressPieces(size)},
 		{"colon-lines", ColonLines(size)},
 	}
 }
@@ -271,6 +273,22 @@ func ManyEncodedWords(size int) []byte {
 	}
 	s := subj.String()
 	return []byte("From: " + s + "<jan@example.nl>\r\nTo: klachten@gemeente.nl\r\nSubject: " + s + "\r\n\r\ntekst\r\n")
+}
+
+// BrokenEncodedWords is a Subject and a From full of "=?a?q?x" that never
+// end in "?=": a decoder that looks for the end at every "=?" is
+// quadratic.
+func BrokenEncodedWords(size int) []byte {
+	s := repeatTo("=?a?q?x ", min(size/3, 300<<10))
+	return []byte("From: " + s + "<jan@example.nl>\r\nTo: klachten@gemeente.nl\r\nSubject: " + s + "\r\n\r\ntekst\r\n")
+}
+
+// AddressPieces is a From and a To of many comma-separated pieces without
+// an address before the one mailbox: a lenient reader that keeps adding
+// the pieces to a name is quadratic.
+func AddressPieces(size int) []byte {
+	s := repeatTo("a, ", min(size/3, 300<<10)) + "Jan <jan@example.nl>"
+	return []byte("From: " + s + "\r\nTo: " + s + "\r\nSubject: Klacht\r\n\r\ntekst\r\n")
 }
 
 // ColonLines is a plain text of short lines that each end in ':' and
