@@ -65,7 +65,7 @@ func TestTNEFBounded(t *testing.T) {
 		t.Errorf("rtf text %d bytes, capped %v", len(text), capped)
 	}
 	m, err = Parse(parsetest.TNEFHugeRTF(2<<20), Limits{MaxTextBytes: 64 << 10})
-	if err != nil || len(m.Text) > 64<<10+1 || !strings.Contains(strings.Join(m.Warnings, "\n"), "winmail.dat body over the size cap") {
+	if err != nil || len(m.Text) > 64<<10+1 || !strings.Contains(strings.Join(m.Warnings, "\n"), "winmail.dat body over a size cap") {
 		t.Errorf("err %v, text %d bytes, warnings %q", err, len(m.Text), m.Warnings)
 	}
 }

@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"fmt"
 	"path"
 	"strings"
 )
@@ -32,7 +31,7 @@ func (p *parser) addTNEF(data []byte, owned bool, text *string) bool {
 		p.fail(ErrTooManyParts, "winmail.dat holds %d files, more than the part limit of %d allows: the rest is not listed", res.files, p.lim.MaxParts)
 	}
 	if res.textCapped && !p.bud.over() {
-		p.warnOnce(fmt.Sprintf("winmail.dat body over the size cap of %d bytes: its text is cut off", p.lim.MaxTextBytes))
+		p.warnOnce("winmail.dat body over a size cap (8 MiB of RTF, MaxTextBytes of text): its text is cut off")
 	}
 	if *text == "" {
 		*text = res.text
