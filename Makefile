@@ -48,8 +48,11 @@ demo: deps
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS) | $(GO) run ./cmd/benchtable
 
+# fuzz runs each fuzz target of the parser for FUZZTIME, one after another.
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./internal/parse
+	@set -e; for t in FuzzParse FuzzHTMLToText FuzzTNEF FuzzRTF; do \
+		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./internal/parse; \
+	done
 
 clean:
 	rm -rf bin demo-out

@@ -90,9 +90,7 @@ func TestInspectFacts(t *testing.T) {
 	check(2, "kind", "bounce")
 	check(2, "acknowledge", false)
 	check(3, "kind", "complaint")
-	if w, _ := l[3]["warnings"].([]any); len(w) == 0 || !strings.HasPrefix(w[0].(string), "malformed:") {
-		t.Errorf("deep nesting warnings %v", w)
-	}
+	check(3, "text", "Diep verstopte tekst.\n") // 25 levels: within the default depth
 	check(4, "text", "Geachte heer/mevrouw,\n\nMijn klacht gaat over de rekening van € 95,- voor de ophaling.\n\nGroet, Ingrid\n")
 	check(4, "attachments", []any{
 		map[string]any{"filename": "Brief aan gemeente €.pdf", "content_type": "application/pdf", "size": 23.0, "inline": false},
