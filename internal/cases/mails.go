@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
 	"github.com/klachtd/klachtd/internal/store"
@@ -29,6 +31,30 @@ type MailData struct {
 	// manager's or someone else's in the thread).
 	FromComplainant bool
 	Commands        string // the command summary for handler footers
+
+	// The procedure (issue 13; procedure_mails.go).
+	Outcome    string            // decision: gegrond, ongegrond, deels_gegrond
+	Measures   []MeasureLine     // decision: the measures on the case, with their terms
+	Report     string            // decision: the hearing report, when recorded
+	Recourse   deadline.Recourse // decision: where to go next; empty Name = none
+	Hearing    *HearingLine      // hearing: when and where
+	Committee  string            // committee: its name
+	Respondent bool              // the mail goes to the person complained about
+}
+
+// MeasureLine is a measure as the templates show it.
+type MeasureLine struct {
+	N      int
+	Text   string
+	Due    *deadline.Date
+	Result string // ja, nee, deels; "" while open
+	Note   string
+}
+
+// HearingLine is a hearing as the templates show it.
+type HearingLine struct {
+	At    time.Time
+	Place string // a place, "telefonisch", "video" or ""
 }
 
 func (in *Intake) data(c *store.Case) MailData {
