@@ -356,3 +356,75 @@ func TestLevelTwoEscalationGoesToLevelTwoManagers(t *testing.T) {
 		t.Errorf("%d digests to managers with digest = none", n)
 	}
 }
+
+// Point 4: the acknowledgement names the contact person, the handler, and
+// what happens next under the policy.
+func TestAcknowledgementNamesContactAndNextSteps(t *testing.T) {
+	h := newHarness(t, "KLACHTD_INTAKE_CONTACT_NAME", "Petra Smit", "KLACHTD_INTAKE_CONTACT_ROLE", "klachtencoördinator",
+		"KLACHTD_INTAKE_CONTACT_PHONE", "14 020")
+	h.withHandler("")
+	h.now = on(11, 2, 9, 0)
+	h.deliver(complaint, on(11, 2, 8, 13))
+	h.runOnce()
+	b := bodyOf(h.sentSince(0), "ack", "jan@example.nl")
+	for _, want := range []string{"Petra Smit (klachtenco", "), telefoon 14 020", "behandeld door Bea Handel", "gehoord te worden", "14 december 2026"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("acknowledgement lacks %q:\n%s", want, b)
+		}
+	}
+}
+
+// Point 7: followup_days after closing the complainant is asked whether
+// the answer helped, once; the answer is recorded as feedback and does not
+// reopen the case.
+func TestFollowupQuestionAfterClosing(t *testing.T) {
+	h := newHarness(t, "KLACHTD_POLICY_FOLLOWUP_DAYS", "14")
+	h.withHandler("")
+	h.d.SweepOnce = true
+	h.now = on(11, 2, 9, 0)
+	h.deliver(complaint, on(11, 2, 8, 13))
+	h.runOnce()
+	h.now = on(11, 20, 10, 0)
+	h.command(1, "#geen-hoorzitting klager wil niet gehoord worden\n#sluit gegrond\n\nU hebt gelijk.")
+	h.now = on(12, 3, 9, 0) // 13 days: not yet
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'followup'`); n != 0 {
+		t.Fatalf("%d follow-ups after 13 days", n)
+	}
+	n := len(h.smtp.Mails())
+	h.now = on(12, 4, 9, 0)
+	h.runOnce()
+	h.runOnce()
+	got := h.sentSince(n)
+	if kinds(got) != "followup→jan@example.nl" || !strings.Contains(got[0].msg.Header.Get("Subject"), refOne) {
+		t.Fatalf("on day 14: %s", kinds(got))
+	}
+	h.deliver("From: Jan de Vries <jan@example.nl>\nTo: klachten@gemeente.example\nSubject: Re: [KL-2026-000001] Heeft ons antwoord u geholpen?\n"+
+		"Date: Fri, 4 Dec 2026 10:00:00 +0100\nMessage-ID: <feedback@example.nl>\nIn-Reply-To: <"+messageID(got[0])+">\nContent-Type: text/plain\n\nJa, het is nu rustig.\n", h.now)
+	h.runOnce()
+	if c := h.caseByRef(refOne); c.Status != store.StatusClosed {
+		t.Errorf("the feedback reopened the case: %s", c.Status)
+	}
+	if n := h.count(`SELECT count(*) FROM case_events WHERE kind = 'feedback_received'`); n != 1 {
+		t.Errorf("%d feedback events, want 1", n)
+	}
+}
+
+// config check warns when a legal preset names no recourse for the
+// decision letter.
+func TestConfigCheckWarnsWithoutRecourse(t *testing.T) {
+	setEnv(t, "KLACHTD_DATABASE_URL", "postgres://localhost/x", "KLACHTD_POLICY_PRESET", "wkkgz")
+	code, out := runCmd(t, "config", "check")
+	if code != 0 || !strings.Contains(out, "warning: config: policy.recourse_name: not set") {
+		t.Errorf("config check (wkkgz without recourse) exited %d:\n%s", code, out)
+	}
+	setEnv(t, "KLACHTD_DATABASE_URL", "postgres://localhost/x", "KLACHTD_POLICY_PRESET", "wkkgz",
+		"KLACHTD_POLICY_RECOURSE_NAME", "De Geschillencommissie Zorg")
+	if code, out := runCmd(t, "config", "check"); code != 0 || strings.Contains(out, "warning") {
+		t.Errorf("config check with a recourse exited %d:\n%s", code, out)
+	}
+	code, out = runCmd(t, "templates", "preview", "decision")
+	if code != 0 || !strings.Contains(out, "Nationale ombudsman") || !strings.Contains(out, "binnen 1 jaar") {
+		t.Errorf("templates preview decision exited %d:\n%s", code, out)
+	}
+}

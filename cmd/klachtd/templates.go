@@ -89,7 +89,12 @@ func previewData(name string) any {
 // entry here, with the same data type its sender passes (TestPreviewEveryTemplate
 // renders every name in both languages and fails on "<no value>").
 var previewSamples = map[string]func() any{
-	"ack": func() any { return sampleMail() },
+	"ack": func() any {
+		d := sampleMail()
+		d.Contact = cases.Contact{Name: "Petra Smit", Role: "klachtencoördinator", Phone: "14 020", Support: "de Ombudsman Metropool helpt u gratis, 020 625 9999"}
+		d.HandlerName, d.MayHear, d.MayExtend = "Anna de Boer", true, true
+		return d
+	},
 	"notify": func() any {
 		d := sampleMail()
 		d.Handler = &config.Handler{Name: "Anna de Boer", Address: "anna@gemeente-voorbeeld.nl"}

@@ -143,6 +143,9 @@ func TestCommandPlans(t *testing.T) {
 			return want(len(pl.effects) == 1, "copy")
 		}},
 		{"copy without respondent", awb, base, "#afschrift", "geen beklaagde", nil},
+		{"one copy for #beklaagde and #afschrift", awb, base, "#beklaagde piet@gemeente.example\n#afschrift", "", func(pl *plan) string {
+			return want(len(pl.effects) == 1, "copies")
+		}},
 		{"close with a bad outcome", awb, base, "#sluit misschien", "onbekende uitkomst", nil},
 		{"unknown", awb, base, "#verwijder", "onbekende opdracht", nil},
 		{"one bad command spoils all", awb, base, "#categorie afval\n#sluit misschien", "onbekende uitkomst", nil},

@@ -70,6 +70,11 @@ func respondentCopy(e *cmdEnv, _ string) string {
 	if c.RespondentAddress == "" {
 		return "er is geen beklaagde vastgelegd: eerst #beklaagde <naam> <adres>"
 	}
+	for _, ch := range e.plan.changes {
+		if ch.kind == "respondent_copy" {
+			return "" // #beklaagde and #afschrift in one mail: one copy
+		}
+	}
 	e.plan.add("respondent_copy", map[string]any{"to": c.RespondentAddress}, "afschrift van de klacht naar "+c.RespondentAddress)
 	e.plan.then(e.in.respondentCopy)
 	return ""

@@ -121,8 +121,10 @@ type Options struct {
 	AutoRepliesPerDay int
 	Caps              Caps   // on acknowledgements and handler notices (caps.go)
 	RefPrefix         string // "KL"
-	Now               func() time.Time
-	Logger            *slog.Logger
+	// Contact is who the acknowledgement names as contact person.
+	Contact Contact
+	Now     func() time.Time
+	Logger  *slog.Logger
 }
 
 // NewIntake returns an Intake.

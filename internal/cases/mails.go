@@ -40,6 +40,18 @@ type MailData struct {
 	Hearing    *HearingLine      // hearing: when and where
 	Committee  string            // committee: its name
 	Respondent bool              // the mail goes to the person complained about
+
+	// The acknowledgement's contact person and next steps.
+	Contact     Contact
+	HandlerName string // the assigned handler's name, "" when none
+	MayHear     bool   // the policy has the parties heard before deciding
+	MayExtend   bool   // the policy allows an extension of the term
+}
+
+// Contact is the contact person of the complaint procedure ([intake]
+// contact_name, contact_role, contact_phone, support), shown as written.
+type Contact struct {
+	Name, Role, Phone, Support string
 }
 
 // MeasureLine is a measure as the templates show it.
@@ -58,7 +70,8 @@ type HearingLine struct {
 }
 
 func (in *Intake) data(c *store.Case) MailData {
-	return MailData{Case: c, Subject: c.Subject, IntakeName: in.o.IntakeName, Intake: in.o.Intake, Commands: CommandHelp()}
+	return MailData{Case: c, Subject: c.Subject, IntakeName: in.o.IntakeName, Intake: in.o.Intake, Commands: CommandHelp(),
+		Contact: in.o.Contact}
 }
 
 // queue enqueues m and records an event for it, caused by mail row cause.

@@ -1,6 +1,9 @@
 package deadline
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Procedure is what a policy says about the steps of handling besides the
 // terms: where the complainant can go next (named in the decision letter),
@@ -74,7 +77,7 @@ func (cfg Config) Warnings() []string {
 		return nil
 	}
 	switch {
-	case cfg.RecourseName != nil && *cfg.RecourseName == "":
+	case cfg.RecourseName != nil && strings.TrimSpace(*cfg.RecourseName) == "":
 		return []string{fmt.Sprintf("policy.recourse_name: empty under the %s preset: the decision letter will not say where the complainant can go next", preset)}
 	case cfg.RecourseName == nil && preset == PresetWkkgz:
 		return []string{"policy.recourse_name: not set: the decision letter names \"" + wkkgzRecoursePlaceholder + "\"; name your disputes body (and recourse_url)"}

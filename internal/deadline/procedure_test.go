@@ -35,6 +35,7 @@ func TestProcedureWarnings(t *testing.T) {
 	}{
 		{"awb default", Config{Preset: "awb"}, ""},
 		{"awb emptied", Config{Preset: "awb", RecourseName: strp("")}, "policy.recourse_name: empty"},
+		{"awb blank", Config{Preset: "awb", RecourseName: strp("  ")}, "policy.recourse_name: empty"},
 		{"wkkgz placeholder", Config{Preset: "wkkgz"}, "policy.recourse_name: not set"},
 		{"wkkgz named", Config{Preset: "wkkgz", RecourseName: strp("Geschillencommissie Zorg")}, ""},
 		{"generic", Config{Preset: "generic"}, ""},
