@@ -92,6 +92,10 @@ func (in *Intake) handlerMail(ctx context.Context, tx *store.Tx, c *store.Case, 
 // "relay", "direct" (the complainant was addressed), "note" or "" (no text).
 func (in *Intake) answer(pl *plan, text string, row *store.Message, c *store.Case) string {
 	switch {
+	case text == "" && pl.decision && c.ComplainantAddress != "":
+		pl.add("decision_not_sent", nil, "geen beslissingsbrief verstuurd: er stond geen motivering onder de opdrachten; "+
+			"schrijf de klager zelf, of stuur de motivering na (het dossier is gesloten)")
+		return ""
 	case text == "":
 		return ""
 	case pl.report:
