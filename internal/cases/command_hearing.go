@@ -13,7 +13,7 @@ func hearingCommands() []spec {
 	return []spec{
 		{name: "hoorzitting", usage: "<datum> <tijd> [plaats|telefonisch|video]",
 			help: "nodigt klager en beklaagde uit; herinnering de dag ervoor", who: roleHandler, arg: argRequired, apply: planHearing},
-		{name: "verslag", usage: "", help: "de tekst is het verslag van de hoorzitting (intern)", who: roleHandler, arg: argOptional, apply: recordReport},
+		{name: "verslag", usage: "", help: "de tekst is het verslag van de hoorzitting; blijft intern", who: roleHandler, arg: argOptional, apply: recordReport},
 		{name: "geen-hoorzitting", usage: "<reden>", help: "kennelijk ongegrond, klager wil niet gehoord worden, klager reageerde niet",
 			who: roleHandler, arg: argRequired, apply: waiveHearing},
 	}

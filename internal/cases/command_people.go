@@ -13,7 +13,7 @@ func peopleCommands() []spec {
 		{name: "toewijzen", usage: "<adres of naam>", who: roleHandler, arg: argRequired, apply: assign},
 		{name: "beklaagde", usage: "<naam> <adres> [geen-afschrift <reden>]", help: "over wie de klacht gaat; krijgt een afschrift van de klacht",
 			who: roleHandler, arg: argRequired, apply: respondent},
-		{name: "afschrift", usage: "", help: "stuur de beklaagde (alsnog) een afschrift van de klacht", who: roleHandler, arg: argNone, apply: respondentCopy},
+		{name: "afschrift", usage: "", help: "stuur de beklaagde alsnog een afschrift van de klacht", who: roleHandler, arg: argNone, apply: respondentCopy},
 	}
 }
 
