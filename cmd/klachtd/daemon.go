@@ -85,7 +85,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 	}
 	smtp, err := outbox.NewSMTP(outbox.SMTPOptions{
 		Address: c.SMTP.Address, TLS: c.SMTP.TLS, Username: c.SMTP.Username, Password: c.SMTP.Password,
-		HeloName: c.SMTP.HeloName, TLSConfig: d.SMTPTLS,
+		HeloName: c.SMTP.HeloName, TLSConfig: d.SMTPTLS, Timeout: c.SMTP.Timeout.Duration,
 	})
 	if err != nil {
 		return err
@@ -96,7 +96,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 	if err := d.schema(ctx); err != nil {
 		return err
 	}
-	worker := &outbox.Worker{Store: d.Store, Sender: smtp, Now: d.Now, Logger: d.Logger}
+	worker := &outbox.Worker{Store: d.Store, Sender: smtp, Now: d.Now, Logger: d.Logger, JobTimeout: c.SMTP.Timeout.Duration}
 	if d.river, err = outbox.NewRiver(d.Store.DB(), worker, d.QueuePoll, d.Logger); err != nil {
 		return err
 	}
