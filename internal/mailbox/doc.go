@@ -33,10 +33,17 @@
 //
 // # Failure rules
 //
-//   - A connection, TLS, login or server error ends the connection; Run
-//     reconnects after a backoff of 1s doubling up to 2m, with jitter. The
-//     backoff starts again at 1s once a connection got as far as waiting for
-//     new mail.
+//   - A connection, TLS, login, server or database error ends the
+//     connection; Run reconnects after a backoff of 1s doubling up to 2m,
+//     with jitter. The backoff starts again at 1s as soon as a connection
+//     made progress (a mail stored or moved, or a pass completed), so that a
+//     connection cut while a backlog drains costs a second, not minutes.
+//     While the connection before the failures made progress, the waits are
+//     capped at 5s for the first 2 minutes of waiting (then they grow as
+//     usual): a database restart or a cut costs intake at most ~5s after it
+//     ends. The first failure of a streak (and any new error) is logged at
+//     WARN as mailbox_reconnect, the repeats at DEBUG, and the first progress
+//     after it as mailbox_recovered (INFO, with the failures and how long).
 //   - A hung connection is found by Options.CommandTimeout: dialling, the TLS
 //     handshake, the greeting and every command must see a byte from the
 //     server within it, or the connection is dropped. A dead connection in
