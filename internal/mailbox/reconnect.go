@@ -24,11 +24,12 @@ const (
 // reconnects is the state of a streak of failed connections; only the
 // goroutine running Run touches it.
 type reconnects struct {
-	attempt int           // failures since the last progress
-	healthy bool          // the connection before this streak made progress
-	waited  time.Duration // summed waits of this streak
-	since   time.Time     // wall clock at the first failure, for the log
-	lastErr string        // the error last logged at WARN
+	attempt  int           // what the next backoff is based on
+	failures int           // failures since the last progress
+	healthy  bool          // the connection before this streak made progress
+	waited   time.Duration // summed waits of this streak
+	since    time.Time     // wall clock at the first failure, for the log
+	lastErr  string        // the error last logged at WARN
 }
 
 // madeProgress is called when the current connection stored or moved a mail
@@ -36,8 +37,8 @@ type reconnects struct {
 // outage that was logged is logged as over.
 func (w *Watcher) madeProgress() {
 	r := &w.reconn
-	if r.attempt > 0 {
-		w.log.Info("mailbox_recovered", slog.Int("failures", r.attempt),
+	if r.failures > 0 {
+		w.log.Info("mailbox_recovered", slog.Int("failures", r.failures),
 			slog.Duration("down_for", time.Since(r.since).Round(time.Millisecond)))
 	}
 	*r = reconnects{healthy: true}
@@ -49,7 +50,7 @@ func (w *Watcher) madeProgress() {
 // a stream.
 func (w *Watcher) failed(err error) time.Duration {
 	r := &w.reconn
-	if r.attempt == 0 {
+	if r.failures == 0 {
 		r.since = time.Now()
 	}
 	capped := r.healthy && r.waited < healthyWindow
@@ -59,11 +60,12 @@ func (w *Watcher) failed(err error) time.Duration {
 	}
 	d := backoff(r.attempt, limit)
 	level := slog.LevelDebug
-	if msg := errString(err); r.attempt == 0 || msg != r.lastErr {
+	if msg := errString(err); r.failures == 0 || msg != r.lastErr {
 		level, r.lastErr = slog.LevelWarn, msg
 	}
+	r.failures++
 	w.log.Log(context.Background(), level, "mailbox_reconnect", slog.Any("error", err), slog.Duration("backoff", d),
-		slog.Int("failures", r.attempt+1))
+		slog.Int("failures", r.failures))
 	r.attempt++
 	if capped {
 		r.attempt = min(r.attempt, healthyAttempt)
