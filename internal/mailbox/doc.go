@@ -27,9 +27,10 @@
 // only up to that many bytes and handed over with Mail.Truncated set; the
 // Handler is expected to store them and answer Quarantine.
 //
-// One instance watches a mailbox at a time when a Locker is given: Run waits
-// (PollInterval) while another instance holds the lock, Once returns
-// ErrLocked. The lock is taken per connection and given back on reconnect.
+// One instance watches a mailbox at a time when a Locker is given: Run asks
+// again every 5s (or PollInterval, when shorter) while another instance
+// holds the lock, so that a standby takes over within seconds when the
+// holder dies; Once returns ErrLocked. The lock is taken per connection and given back on reconnect.
 //
 // # Failure rules
 //

@@ -19,6 +19,10 @@ const (
 	healthyWindow = 2 * time.Minute
 	// healthyAttempt is where normal growth resumes after the window: 8s.
 	healthyAttempt = 3
+	// lockRetry is how often a standby instance asks for the mailbox lock
+	// (at most PollInterval): when the instance that held it dies, intake
+	// moves over within seconds. Each ask is one cheap database query.
+	lockRetry = 5 * time.Second
 )
 
 // reconnects is the state of a streak of failed connections; only the

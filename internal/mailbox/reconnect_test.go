@@ -169,3 +169,29 @@ func TestBackoffCappedLowAfterAHealthyConnection(t *testing.T) {
 		t.Errorf("waited %v in all for an outage of %d tries", sum, outage)
 	}
 }
+
+// A standby instance asks for the lock every 5 s, not every PollInterval
+// (60 s by default): when the instance that holds it dies, intake moves over
+// within seconds.
+func TestStandbyAsksForTheLockOften(t *testing.T) {
+	f := newFixture(t, mailboxtest.MemOptions{})
+	l := &locker{}
+	release, _, _ := l.TryLock(context.Background(), "INBOX")
+	f.opts.Locker = l
+	f.append(t, rawMail(1, ""))
+	stop := f.runWatcher(t, func(n int) {
+		if n == 3 {
+			release() // the holder died
+		}
+	})
+	f.waitProcessed(t, 1)
+	waits := stop()
+	if len(waits) < 3 {
+		t.Fatalf("%d waits for the lock, want 3", len(waits))
+	}
+	for i, d := range waits[:3] {
+		if d > 5*time.Second {
+			t.Errorf("wait %d for the lock = %v, want at most 5s", i, d)
+		}
+	}
+}

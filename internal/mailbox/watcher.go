@@ -62,7 +62,7 @@ func (w *Watcher) runLocked(ctx context.Context) error {
 	release, err := w.lock(ctx)
 	for errors.Is(err, ErrLocked) {
 		w.log.Debug("mailbox_locked_elsewhere")
-		if err := w.o.Sleep(ctx, w.o.PollInterval); err != nil {
+		if err := w.o.Sleep(ctx, min(w.o.PollInterval, lockRetry)); err != nil {
 			return err
 		}
 		release, err = w.lock(ctx)
