@@ -166,7 +166,7 @@ func TestIntakeResumesPromptlyAfterDatabaseRestart(t *testing.T) {
 	eventually(t, "the second complaint is taken in after the restart", 20*time.Second, func() bool {
 		return tryCount(d.Store, `SELECT count(*) FROM cases`) == 2
 	})
-	eventually(t, "the recovery is logged", 10*time.Second, func() bool { return strings.Contains(logs.String(), "msg=database_recovered") })
+	eventually(t, "the recovery is logged", 20*time.Second, func() bool { return strings.Contains(logs.String(), "msg=database_recovered") })
 	stop()
 
 	mu.Lock()

@@ -11,7 +11,10 @@
 // apart by asking the database: a WARN or ERROR record is passed on as is
 // while the database answers a ping, and is counted, not logged, while it
 // does not. While it is away the Monitor pings it every second until it
-// answers.
+// answers; errors in the few seconds after that (River's completer giving
+// up on a batch it began while the database was away) still count towards
+// the outage, and database_recovered is logged when that settling time is
+// over, with down_for measured to the first answer.
 package outage
 
 import (
@@ -28,8 +31,11 @@ type Monitor struct {
 	log   *slog.Logger
 	ping  func(ctx context.Context) error
 	every time.Duration
-	done  chan struct{}
-	close sync.Once
+	// settle is how long after the first answer errors still count
+	// towards the outage.
+	settle time.Duration
+	done   chan struct{}
+	close  sync.Once
 
 	mu         sync.Mutex
 	down       bool
@@ -39,7 +45,7 @@ type Monitor struct {
 
 // New returns a Monitor that logs to log and asks the database with ping.
 func New(log *slog.Logger, ping func(ctx context.Context) error) *Monitor {
-	return &Monitor{log: log, ping: ping, every: time.Second, done: make(chan struct{})}
+	return &Monitor{log: log, ping: ping, every: time.Second, settle: 5 * time.Second, done: make(chan struct{})}
 }
 
 // Close stops a probe in progress.
@@ -108,8 +114,14 @@ func (m *Monitor) probe() {
 		if !m.answers() {
 			continue
 		}
+		downFor := time.Since(m.since).Round(time.Millisecond)
+		select {
+		case <-m.done:
+			return
+		case <-time.After(m.settle):
+		}
 		m.mu.Lock()
-		attrs := []any{slog.Duration("down_for", time.Since(m.since).Round(time.Millisecond))}
+		attrs := []any{slog.Duration("down_for", downFor)}
 		for _, c := range slices.Sorted(maps.Keys(m.suppressed)) {
 			attrs = append(attrs, slog.Int("errors_"+c, m.suppressed[c]))
 		}

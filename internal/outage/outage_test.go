@@ -41,7 +41,7 @@ func TestOutageIsTwoLines(t *testing.T) {
 		}
 		return nil
 	})
-	m.every = time.Millisecond
+	m.every, m.settle = time.Millisecond, time.Millisecond
 	defer m.Close()
 	river := slog.New(m.Handler(log.Handler(), "river"))
 
@@ -80,5 +80,37 @@ func TestOutageIsTwoLines(t *testing.T) {
 	}
 	if n := strings.Count(got, "an info line passes"); n != 5 {
 		t.Errorf("%d info lines, want 5 (only WARN and above are collapsed)", n)
+	}
+}
+
+// Errors in the settling time after the database answers again (River's
+// completer giving up on a batch it began during the outage) count towards
+// the outage instead of being logged.
+func TestErrorsJustAfterTheOutageCountTowardsIt(t *testing.T) {
+	var out syncBuffer
+	log := slog.New(slog.NewTextHandler(&out, nil))
+	var down atomic.Bool
+	answered := make(chan struct{}, 100)
+	m := New(log, func(context.Context) error {
+		if down.Load() {
+			return errors.New("connection refused")
+		}
+		answered <- struct{}{}
+		return nil
+	})
+	m.every, m.settle = time.Millisecond, time.Hour
+	defer m.Close()
+	river := slog.New(m.Handler(log.Handler(), "river"))
+	down.Store(true)
+	river.Error("completer: error completing batch")
+	down.Store(false)
+	select {
+	case <-answered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the database was not asked again")
+	}
+	river.Error("completer: too many errors; giving up")
+	if got := out.String(); strings.Contains(got, "giving up") || strings.Count(got, "database_unavailable") != 1 {
+		t.Errorf("an error just after the outage was logged on its own:\n%s", got)
 	}
 }
