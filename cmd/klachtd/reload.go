@@ -17,5 +17,6 @@ func (d *Daemon) Reload(path string, getenv func(string) string) error {
 	d.Intake.SetPeople(cases.PeopleFromConfig(cfg))
 	d.Sweeper.SetStaff(schedule.StaffFromConfig(cfg))
 	d.Config.Handlers, d.Config.Managers, d.Config.Routing = cfg.Handlers, cfg.Managers, cfg.Routing
+	d.Config.Registrars = cfg.Registrars
 	return nil
 }

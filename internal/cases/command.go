@@ -37,8 +37,8 @@ type role uint8
 const (
 	// roleHandler is a configured, authenticated handler.
 	roleHandler role = 1 << iota
-	// roleRegistrar is reserved for a registrar (registration on someone's
-	// behalf); no sender has it yet.
+	// roleRegistrar is a configured, authenticated registrar ([[registrars]]):
+	// may register on someone's behalf (command_registration.go), not decide.
 	roleRegistrar
 )
 
@@ -70,7 +70,7 @@ type commandTable []spec
 // commands builds the table from its families.
 func commands() commandTable {
 	var t commandTable
-	for _, family := range [][]spec{caseCommands(), peopleCommands(), termCommands(), hearingCommands(), measureCommands(), closingCommands()} {
+	for _, family := range [][]spec{caseCommands(), peopleCommands(), termCommands(), hearingCommands(), measureCommands(), closingCommands(), registrationCommands()} {
 		t = append(t, family...)
 	}
 	return t
@@ -147,6 +147,9 @@ type plan struct {
 	// transaction: the mails and rows a command causes.
 	effects []effect
 	errors  []string // one per bad command; non-empty means nothing applies
+	// reg is set when the mail registers a new complaint on someone's
+	// behalf (command_registration.go); nil on an existing case.
+	reg *registration
 }
 
 // An effect is work a command adds to the plan, done in the mail's

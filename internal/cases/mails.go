@@ -46,6 +46,10 @@ type MailData struct {
 	HandlerName string // the assigned handler's name, "" when none
 	MayHear     bool   // the policy has the parties heard before deciding
 	MayExtend   bool   // the policy allows an extension of the term
+
+	// Fields are the case's structured fields (channel, desired outcome,
+	// incident date, department, registrar); nil for a plain e-mail case.
+	Fields *store.Fields
 }
 
 // Contact is the contact person of the complaint procedure ([intake]
@@ -119,6 +123,11 @@ func (in *Intake) forward(ctx context.Context, tx *store.Tx, c *store.Case, msg 
 func (in *Intake) toHandler(ctx context.Context, tx *store.Tx, c *store.Case, h *config.Handler, msg *parse.Message, cause int64, kind, event string, fromComplainant bool) error {
 	d := in.data(c)
 	d.Handler, d.From, d.Text, d.FromComplainant = h, fromLine(msg), msg.Text, fromComplainant
+	if f, err := tx.FieldsOf(ctx, c.ID); err != nil {
+		return err
+	} else if !f.Empty() {
+		d.Fields = &f
+	}
 	atts, names := attachments(msg)
 	d.Attachments = names
 	return in.queue(ctx, tx, outbox.Mail{
@@ -208,6 +217,9 @@ func fromLine(msg *parse.Message) string {
 		return msg.ReplyAddress
 	}
 	f := msg.From[0]
+	if f.Address == "" {
+		return f.Name
+	}
 	if f.Name == "" {
 		return f.Address
 	}

@@ -15,6 +15,8 @@ type People struct {
 	Handlers []config.Handler
 	Managers []config.Manager
 	Routing  []config.Route
+	// Registrars may register complaints on someone's behalf.
+	Registrars []config.Registrar
 	// TrustedAuthServID, when set, is the receiving host whose
 	// Authentication-Results (RFC 8601) a handler's mail must pass (dmarc,
 	// or dkim or spf aligned with the From domain: auth.go) before its
@@ -29,7 +31,7 @@ func ContactFromConfig(c config.Intake) Contact {
 
 // PeopleFromConfig takes the people part of a config.
 func PeopleFromConfig(c *config.Config) *People {
-	return &People{Handlers: c.Handlers, Managers: c.Managers, Routing: c.Routing, TrustedAuthServID: c.Intake.TrustedAuthServID}
+	return &People{Handlers: c.Handlers, Managers: c.Managers, Routing: c.Routing, Registrars: c.Registrars, TrustedAuthServID: c.Intake.TrustedAuthServID}
 }
 
 // handlerAddresses lists the handlers for classification.

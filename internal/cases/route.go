@@ -50,6 +50,11 @@ func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, t
 			return nil
 		}
 	}
+	// A handler or registrar registering a complaint on someone's behalf
+	// (registration.go).
+	if r, ok := isRegistration(msg, p); ok {
+		return in.register(ctx, tx, row, t, p, r)
+	}
 	switch {
 	case res.Kind == classify.HandlerReply:
 		return in.handlerWithoutCase(ctx, tx, row, msg, p)

@@ -51,6 +51,10 @@ type Config struct {
 	Handlers []Handler `toml:"handlers"`
 	Managers []Manager `toml:"managers"`
 	Routing  []Route   `toml:"routing"`
+	// Registrars may register complaints on someone's behalf (channels.go).
+	Registrars []Registrar `toml:"registrars"`
+	// Form is the complaint form and the recognition of form mails (channels.go).
+	Form Form `toml:"form"`
 
 	warnings   []Warning // see Warnings
 	pgPassword string    // PGPASSWORD, which lib/pq reads too: a secret to scrub
@@ -204,6 +208,7 @@ func (c *Config) setDefaults() {
 		c.Intake.AutoRepliesPerDay = 5
 	}
 	c.Intake.setCapDefaults()
+	c.Form.setDefaults()
 	if c.Limits.MaxMessageBytes == 0 {
 		c.Limits.MaxMessageBytes = 25 << 20
 	}
@@ -259,6 +264,7 @@ func (c *Config) Validate() error {
 	}
 	c.validateAuth(bad)
 	c.validatePeople(bad)
+	c.validateChannels(bad)
 	c.Schedule.validate(bad)
 	if !plainAddress(c.Intake.Address) {
 		bad("intake.address", "not a plain e-mail address: %q", c.Intake.Address)

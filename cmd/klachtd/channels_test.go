@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klachtd/klachtd/internal/cases"
+	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/store"
+)
+
+const registrarAddr = "balie@gemeente.example"
+
+// withRegistrar adds a front-desk registrar to the handler.
+func (h *harness) withRegistrar() {
+	h.cfg.Registrars = []config.Registrar{{Name: "Ria Balie", Address: registrarAddr}}
+	h.d.Intake.SetPeople(cases.PeopleFromConfig(h.cfg))
+}
+
+// staffMail is a new mail (no reference) from a handler or registrar.
+func staffMail(n int, from, subject, text string) string {
+	return fmt.Sprintf("From: %s\nTo: klachten@gemeente.example\nSubject: %s\nDate: Tue, 3 Nov 2026 10:00:00 +0100\n"+
+		"Message-ID: <staff-%d@gemeente.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n%s\n", from, subject, n, text)
+}
+
+func (h *harness) fields(ref string) store.Fields {
+	h.t.Helper()
+	f, err := h.d.Store.FieldsOf(context.Background(), h.caseByRef(ref).ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return f
+}
+
+// A phone complaint registered by a handler opens a case for the named
+// complainant with the stated receipt time, channel telefoon, the
+// acknowledgement to the complainant and the registrar recorded.
+func TestPhoneComplaintRegisteredByHandler(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("")
+	h.now = time.Date(2026, 11, 3, 10, 5, 0, 0, deadline.Location())
+	h.deliver(staffMail(1, "Bea Handel <"+handlerAddr+">", "Telefonische klacht over afval",
+		"#namens Piet Jansen piet@example.nl tel 06-12345678\n#kanaal telefoon\n#ontvangen 2-11-2026 16:30\n"+
+			"#gewenst dat de container alsnog wordt geleegd\n\n"+
+			"Meneer Jansen belde: de container in de Dorpsstraat is drie weken niet geleegd."), h.now)
+	h.runOnce()
+	const ref = "KL-2026-000001"
+	c := h.caseByRef(ref)
+	want := time.Date(2026, 11, 2, 16, 30, 0, 0, deadline.Location())
+	if c.ComplainantName != "Piet Jansen" || c.ComplainantAddress != "piet@example.nl" || !c.ReceivedAt.Equal(want) {
+		t.Errorf("case = %q <%s> received %s; want Piet Jansen <piet@example.nl> received %s",
+			c.ComplainantName, c.ComplainantAddress, c.ReceivedAt, want)
+	}
+	if c.HandlerAddress != handlerAddr || c.NeedsReview {
+		t.Errorf("case handler %q, review %v; want %s, false", c.HandlerAddress, c.NeedsReview, handlerAddr)
+	}
+	f := h.fields(ref)
+	if f.Channel != "telefoon" || f.Registrar != handlerAddr || f.Phone != "06-12345678" ||
+		f.DesiredOutcome != "dat de container alsnog wordt geleegd" || f.AckByPost {
+		t.Errorf("fields = %+v", f)
+	}
+	got := h.sentSince(0)
+	if !sameKinds(got, "ack→piet@example.nl", "notify→"+handlerAddr, "confirm→"+handlerAddr) {
+		t.Fatalf("sent: %s", kinds(got))
+	}
+	for _, m := range got {
+		body := decodeQP(m.body)
+		switch m.kind {
+		case "notify":
+			for _, w := range []string{"Kanaal:           telefoon", "Geregistreerd door: " + handlerAddr, "drie weken niet geleegd", "Piet Jansen"} {
+				if !strings.Contains(body, w) {
+					t.Errorf("notification lacks %q:\n%s", w, body)
+				}
+			}
+			if strings.Contains(body, "#namens Piet") {
+				t.Errorf("notification shows the commands")
+			}
+		case "confirm":
+			if !strings.Contains(body, ref) || !strings.Contains(body, "ontvangstbevestiging verstuurd naar piet@example.nl") {
+				t.Errorf("confirmation:\n%s", body)
+			}
+		case "ack":
+			if !strings.Contains(body, ref) || m.msg.Header.Get("In-Reply-To") != "" {
+				t.Errorf("acknowledgement lacks the reference or threads on the registrar's mail")
+			}
+		}
+	}
+	if n := h.count(`SELECT count(*) FROM messages WHERE case_id = $1`, c.ID); n != 1 {
+		t.Errorf("the registrar's mail is not the case's source: %d messages", n)
+	}
+}
+
+// A letter registered by a registrar without an e-mail address gets no
+// mail acknowledgement, and the case and the registrar say it must go by
+// post. A bad registration opens nothing and says why; an ordinary
+// complaint after it is still acknowledged once.
+func TestLetterWithoutAddressAndBadRegistration(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("")
+	h.withRegistrar()
+	h.now = time.Date(2026, 11, 3, 10, 5, 0, 0, deadline.Location())
+	h.deliver(staffMail(1, "Ria Balie <"+registrarAddr+">", "Brief van mevrouw Smit",
+		"#namens A. Smit, Kerkplein 4, 1234 AB Dorp\n#kanaal brief\n#ontvangen 2026-10-30\n\nMevrouw Smit schrijft dat de stoep onbegaanbaar is."), h.now)
+	h.runOnce()
+	const ref = "KL-2026-000001"
+	c := h.caseByRef(ref)
+	f := h.fields(ref)
+	if c.ComplainantAddress != "" || c.ComplainantName != "A. Smit" || f.PostalAddress != "Kerkplein 4, 1234 AB Dorp" ||
+		!f.AckByPost || f.Channel != "brief" || f.Registrar != registrarAddr {
+		t.Errorf("case %q <%s>, fields %+v", c.ComplainantName, c.ComplainantAddress, f)
+	}
+	if !c.ReceivedAt.Equal(time.Date(2026, 10, 30, 0, 0, 0, 0, deadline.Location())) {
+		t.Errorf("received %s, want the letter's date", c.ReceivedAt)
+	}
+	if !strings.Contains(strings.Join(h.eventKinds(ref), " "), "ack_by_post") {
+		t.Errorf("events %v lack ack_by_post", h.eventKinds(ref))
+	}
+	got := h.sentSince(0)
+	if !sameKinds(got, "notify→"+handlerAddr, "confirm→"+registrarAddr) {
+		t.Fatalf("sent: %s", kinds(got))
+	}
+	for _, m := range got {
+		body := decodeQP(m.body)
+		if m.kind == "confirm" && !strings.Contains(body, "per post") {
+			t.Errorf("the registrar is not told to send the acknowledgement by post:\n%s", body)
+		}
+		if m.kind == "notify" && !strings.Contains(body, "per post") {
+			t.Errorf("the handler is not told the acknowledgement goes by post:\n%s", body)
+		}
+	}
+
+	// A registrar may not decide, a receipt time after the mail is refused,
+	// #kanaal is missing: nothing opens, the registrar is told all three.
+	h.deliver(staffMail(2, registrarAddr, "Telefoon",
+		"#namens Kees piet@example.nl\n#ontvangen 2026-11-04 09:00\n#sluit gegrond\n\nKlacht."), h.now)
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM cases`); n != 1 {
+		t.Fatalf("a bad registration opened a case: %d cases", n)
+	}
+	refused := h.sentSince(2)
+	if kinds(refused) != "confirm→"+registrarAddr {
+		t.Fatalf("after the bad registration: %s", kinds(refused))
+	}
+	body := decodeQP(refused[0].body)
+	for _, w := range []string{"#sluit gegrond", "later dan deze mail", "#kanaal ontbreekt", "niets geregistreerd"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("refusal lacks %q:\n%s", w, body)
+		}
+	}
+	h.deliver(strings.Replace(complaint, "complaint-1@", "complaint-2@", 1), h.now)
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'ack'`); n != 1 {
+		t.Errorf("acknowledgements after the ordinary complaint = %d, want 1", n)
+	}
+}
+
+// A registration whose sender cannot be authenticated opens nothing and
+// gets no answer.
+func TestForgedRegistrationIsRefused(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("mx.gemeente.example")
+	h.deliver(staffMail(1, handlerAddr, "Telefoon", "#namens Kees kees@example.nl\n#kanaal telefoon\n\nKlacht."), h.now)
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM cases`); n != 0 {
+		t.Errorf("a forged registration opened %d cases", n)
+	}
+	if n := len(h.sentSince(0)); n != 0 {
+		t.Errorf("a forged registration was answered: %d mails", n)
+	}
+}
