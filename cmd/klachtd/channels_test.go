@@ -172,3 +172,70 @@ func TestForgedRegistrationIsRefused(t *testing.T) {
 		t.Errorf("a forged registration was answered: %d mails", n)
 	}
 }
+
+// cmsFormMail is what a website's contact form sends: from a no-reply
+// address, with Auto-Submitted, the person only in the form's fields.
+func cmsFormMail(n int, extraHeader, body string) string {
+	return fmt.Sprintf("From: Website gemeente <noreply@www.gemeente.example>\nTo: klachten@gemeente.example\n"+
+		"Subject: Nieuw formulier: Klacht\nDate: Tue, 3 Nov 2026 10:00:00 +0100\nMessage-ID: <form-%d@www.gemeente.example>\n"+
+		"Auto-Submitted: auto-generated\n%sMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n%s\n", n, extraHeader, body)
+}
+
+const cmsForm = "Er is een nieuw formulier ingevuld.\n\nNaam: Karin de Boer\nE-mailadres: karin@example.nl\nTelefoonnummer: 06-87654321\n" +
+	"Datum voorval: 28 oktober 2026\nAfdeling: Burgerzaken\nOmschrijving: Ik stond een uur aan de balie\nen niemand hielp mij.\n" +
+	"Wat wilt u bereiken: Excuses en een afspraak\n"
+
+// A CMS form mail from noreply@ with Auto-Submitted: auto-generated is
+// acknowledged to the e-mail address in the form, with the structured
+// fields; the same mail without an e-mail field, or with a spam flag,
+// stays a case for review without acknowledgement (the old behaviour).
+func TestCMSFormMailIsAcknowledgedToThePerson(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("")
+	h.deliver(cmsFormMail(1, "", cmsForm), h.now)
+	h.runOnce()
+	const ref = "KL-2026-000001"
+	c := h.caseByRef(ref)
+	if c.ComplainantAddress != "karin@example.nl" || c.ComplainantName != "Karin de Boer" || c.NeedsReview {
+		t.Errorf("case %q <%s>, review %v; want Karin de Boer <karin@example.nl>, no review", c.ComplainantName, c.ComplainantAddress, c.NeedsReview)
+	}
+	f := h.fields(ref)
+	if f.Channel != "formulier" || f.Department != "Burgerzaken" || f.IncidentDate != "28 oktober 2026" ||
+		f.DesiredOutcome != "Excuses en een afspraak" || f.Phone != "06-87654321" {
+		t.Errorf("fields = %+v", f)
+	}
+	got := h.sentSince(0)
+	if !sameKinds(got, "ack→karin@example.nl", "notify→"+handlerAddr) {
+		t.Fatalf("sent: %s", kinds(got))
+	}
+	for _, m := range got {
+		if m.kind == "notify" && !strings.Contains(decodeQP(m.body), "Afdeling:         Burgerzaken") {
+			t.Errorf("notification lacks the department:\n%s", decodeQP(m.body))
+		}
+	}
+
+	// Not a form (no e-mail field): for review, not acknowledged.
+	h.deliver(cmsFormMail(2, "", "Naam: Karin\nOmschrijving: iets\nTelefoon: 0612345678\n"), h.now)
+	// A form, but with a spam flag: the spam flag still wins.
+	h.deliver(cmsFormMail(3, "X-Spam-Flag: YES\n", strings.Replace(cmsForm, "karin@", "karin2@", 1)), h.now)
+	// A hard proof of a machine still wins: no case at all.
+	h.deliver(cmsFormMail(4, "List-Id: <nieuws.gemeente.example>\n", strings.Replace(cmsForm, "karin@", "karin3@", 1)), h.now)
+	h.runOnce()
+	for _, r := range []string{"KL-2026-000002", "KL-2026-000003"} {
+		if c := h.caseByRef(r); !c.NeedsReview {
+			t.Errorf("%s is not marked for review", r)
+		}
+	}
+	if n := h.count(`SELECT count(*) FROM cases`); n != 3 {
+		t.Errorf("cases = %d, want 3 (the list mail opens none)", n)
+	}
+	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'ack'`); n != 1 {
+		t.Errorf("acknowledgements = %d, want only Karin's", n)
+	}
+	// An ordinary complaint is still acknowledged once.
+	h.deliver(complaint, h.now)
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'ack' AND case_id = (SELECT id FROM cases WHERE complainant_address = 'jan@example.nl')`); n != 1 {
+		t.Errorf("acknowledgements of the ordinary complaint = %d, want 1", n)
+	}
+}

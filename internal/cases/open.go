@@ -18,6 +18,9 @@ type opening struct {
 	review []string // why a person must look: non-empty marks the case needs_review
 	noAck  []string // why no acknowledgement may go out (besides withhold's)
 	unread []string // what could not be read: noted in the case and the notification
+	// fields are the case's structured fields (a form: formmail.go); nil
+	// for a plain e-mail.
+	fields *store.Fields
 }
 
 // open starts a new case, assigns it by the routing rules, queues its
@@ -51,6 +54,9 @@ func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, t 
 		return err
 	}
 	if err := tx.SetMessageCase(ctx, row.ID, c.ID); err != nil {
+		return err
+	}
+	if err := in.saveFields(ctx, tx, c, row, how); err != nil {
 		return err
 	}
 	err = tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: c.ComplainantAddress, Kind: "opened", Message: nullID(row.ID),

@@ -17,6 +17,8 @@ type People struct {
 	Routing  []config.Route
 	// Registrars may register complaints on someone's behalf.
 	Registrars []config.Registrar
+	// FormLabels are extra labels for form mails ([form] labels, formmail.go).
+	FormLabels map[string][]string
 	// TrustedAuthServID, when set, is the receiving host whose
 	// Authentication-Results (RFC 8601) a handler's mail must pass (dmarc,
 	// or dkim or spf aligned with the From domain: auth.go) before its
@@ -31,7 +33,7 @@ func ContactFromConfig(c config.Intake) Contact {
 
 // PeopleFromConfig takes the people part of a config.
 func PeopleFromConfig(c *config.Config) *People {
-	return &People{Handlers: c.Handlers, Managers: c.Managers, Routing: c.Routing, Registrars: c.Registrars, TrustedAuthServID: c.Intake.TrustedAuthServID}
+	return &People{Handlers: c.Handlers, Managers: c.Managers, Routing: c.Routing, Registrars: c.Registrars, FormLabels: c.Form.Labels, TrustedAuthServID: c.Intake.TrustedAuthServID}
 }
 
 // handlerAddresses lists the handlers for classification.

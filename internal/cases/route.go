@@ -63,6 +63,13 @@ func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, t
 			slog.Any("reasons", res.Reasons))
 		return nil
 	}
+	// A form mail from a website is the complaint of the person in the
+	// form (formmail.go).
+	if ft, f := in.asForm(t, p); ft != nil {
+		how := openingFor(ft)
+		how.fields = formFields(f)
+		return in.open(ctx, tx, row, ft, p, how)
+	}
 	return in.open(ctx, tx, row, t, p, openingFor(t))
 }
 
