@@ -19,6 +19,7 @@ import (
 	"github.com/klachtd/klachtd/internal/mailbox"
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
+	"github.com/klachtd/klachtd/internal/records"
 	"github.com/klachtd/klachtd/internal/schedule"
 	"github.com/klachtd/klachtd/internal/store"
 	"github.com/klachtd/klachtd/templates"
@@ -46,6 +47,9 @@ type Daemon struct {
 	Intake  *cases.Intake
 	Watcher *mailbox.Watcher
 	Sweeper *schedule.Sweeper
+	// Records purges once a day what is past its retention term, when
+	// [retention] auto = true (its own loop beside the sweeper).
+	Records *records.Records
 	river   *river.Client[*sql.Tx]
 }
 
@@ -113,6 +117,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 	so := schedule.OptionsFromConfig(c)
 	so.Store, so.Queue, so.Policy, so.Calendar, so.Now, so.Logger = d.Store, queue, policy, cal, d.Now, d.Logger
 	d.Sweeper = schedule.New(so)
+	d.Records = records.New(records.Options{Store: d.Store, Policy: policy, MachineMailDays: c.Retention.MachineMailDays, Now: d.Now, Logger: d.Logger})
 	d.Watcher, err = mailbox.New(mailbox.Options{
 		Address: c.IMAP.Address, TLS: c.IMAP.TLS, TLSConfig: d.IMAPTLS,
 		Username: c.IMAP.Username, Password: c.IMAP.Password,
@@ -141,6 +146,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.Watcher.Run(gctx) })
 	g.Go(func() error { return d.Sweeper.Run(gctx) })
+	if d.Config.Retention.Auto {
+		g.Go(func() error { return d.Records.RunDaily(gctx, 24*time.Hour) })
+	}
 	err := g.Wait()
 	return errors.Join(err, d.StopQueue())
 }
