@@ -57,8 +57,8 @@ func TestPurgeRemovesPersonalDataKeepsTheStub(t *testing.T) {
 	if _, err := s.SetHold(ctx, "KL-2020-000002", "WOO-verzoek 2026-17", "cli:test", ams(2026, 1, 5)); err != nil {
 		t.Fatal(err)
 	}
-	caselessMail(t, s, person{"Mailer", "mailer-daemon@example.org"}, ams(2026, 8, 1))  // older than 90 days
-	caselessMail(t, s, person{"Robot", "noreply@example.org"}, ams(2026, 11, 20))        // newer
+	caselessMail(t, s, person{"Mailer", "mailer-daemon@example.org"}, ams(2026, 8, 1)) // older than 90 days
+	caselessMail(t, s, person{"Robot", "noreply@example.org"}, ams(2026, 11, 20))      // newer
 	now := ams(2026, 12, 1)
 	r := newRecords(s, now)
 	before := registerText(t, s, r, 2020)
