@@ -131,7 +131,9 @@ func (d *Doc) prepare(n int) {
 		return
 	}
 	d.Text = m.Text
-	d.Warnings = append(d.Warnings, m.Warnings...)
+	if m.Malformed {
+		d.Warnings = append(d.Warnings, "niet volledig te lezen: zie het .eml-bestand")
+	}
 	for i, a := range m.Attachments {
 		if a.Data == nil {
 			continue
