@@ -49,8 +49,13 @@ demo: deps
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS) | $(GO) run ./cmd/benchtable
 
+# fuzz runs each fuzz target of the parser and the classifier for FUZZTIME,
+# one after another.
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./internal/parse
+	@set -e; for t in FuzzParse FuzzHTMLToText FuzzTNEF FuzzRTF; do \
+		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./internal/parse; \
+	done; \
+	echo "== FuzzClassify"; $(GO) test -run '^$$' -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME) ./internal/classify
 
 clean:
 	rm -rf bin demo-out

@@ -109,7 +109,8 @@ func (d *Daemon) Open(ctx context.Context) error {
 	d.Intake = cases.NewIntake(cases.Options{
 		Store: d.Store, Queue: queue, Policy: policy, Calendar: cal,
 		Classify: classify.Config{IntakeAddresses: []string{c.Intake.Address}, LoopHeader: outbox.LoopHeader},
-		Limits:   parse.Limits{MaxMessageBytes: c.Limits.MaxMessageBytes, MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts},
+		Limits: parse.Limits{MaxMessageBytes: c.Limits.MaxMessageBytes, MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts,
+			MaxDuration: c.Limits.MaxParseDuration.Duration},
 		Language: c.Intake.Language, Intake: c.Intake.Address, IntakeName: c.Intake.Name,
 		People: cases.PeopleFromConfig(c), AutoRepliesPerDay: c.Intake.AutoRepliesPerDay, Caps: cases.CapsFromConfig(c.Intake),
 		Now: d.Now, Logger: d.Logger,

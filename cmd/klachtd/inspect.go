@@ -11,6 +11,12 @@ package main
 // address and the [limits]; other keys are ignored, so inspect works with
 // a config that `serve` would reject.
 //
+// Every mail up to the size limit is inspected in under a second and
+// 200 MB: Parse gets a time budget of inspectBudget (the daemon keeps the
+// parse default), and its Text, part count and warnings are capped, so
+// the output is bounded too. A mail over the budget is reported with a
+// warning "malformed: parse: time budget spent…" and what was read.
+//
 // Exit status: 0 when every file was read (also when a mail is malformed:
 // that is reported in its warnings), 1 when a file could not be read,
 // 2 for a usage or config error.
@@ -36,10 +42,16 @@ package main
 //	attachments   list of {"filename","content_type","size","inline"}; size in
 //	              decoded bytes; files inside winmail.dat are listed one by one
 //	case_ref      "KL-YYYY-NNNNNN" from the subject or a +KL-… sub-address, or null
-//	kind          complaint, reply, handler_reply, auto_reply, bounce, list,
-//	              spam or loop
+//	kind          complaint, reply, handler_reply, auto_reply, bounce, list
+//	              or loop
 //	acknowledge   true when klachtd may send the automatic acknowledgement
 //	              (only for complaints; the daemon also caps per sender per day)
+//	machine       true on proof of a machine: the daemon keeps such a mail
+//	              without a case
+//	review        true on a soft signal: the daemon opens a case for review,
+//	              without acknowledgement
+//	original_message_id  for a bounce or report, the Message-ID of the mail
+//	              it is about (without <>), "" when none was found
 //	reasons       list of the signals that decided the kind, in words
 //	warnings      list of what was repaired or could not be read; a malformed
 //	              mail (which the daemon quarantines) has a warning starting
@@ -171,9 +183,14 @@ func (s *inspectSettings) configure(file string, getenv func(string) string) err
 			s.cfg.Handlers = append(s.cfg.Handlers, h)
 		}
 	}
-	s.limits = parse.Limits{MaxMessageBytes: c.Limits.MaxMessageBytes, MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts}
+	s.limits = parse.Limits{MaxMessageBytes: c.Limits.MaxMessageBytes, MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts,
+		MaxDuration: inspectBudget}
 	return nil
 }
+
+// inspectBudget is the parse time budget of one mail in inspect: with
+// reading, hashing and classifying, a mail takes under a second.
+const inspectBudget = 500 * time.Millisecond
 
 func readMail(file string, stdin io.Reader) ([]byte, error) {
 	if file == "-" {
@@ -200,6 +217,9 @@ type inspectOutput struct {
 	CaseRef      *string           `json:"case_ref"`
 	Kind         classify.Kind     `json:"kind"`
 	Acknowledge  bool              `json:"acknowledge"`
+	Machine      bool              `json:"machine"`
+	Review       bool              `json:"review"`
+	OriginalID   string            `json:"original_message_id"`
 	Reasons      []string          `json:"reasons"`
 	Warnings     []string          `json:"warnings"`
 }
@@ -223,7 +243,8 @@ func inspectMail(file string, raw []byte, s *inspectSettings) *inspectOutput {
 		File: file, MessageID: m.MessageID, References: nonNilStrings(m.References),
 		ReplyAddress: m.ReplyAddress, To: addresses(m.To), Cc: addresses(m.Cc),
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML, Attachments: []inspectAttached{},
-		Kind: res.Kind, Acknowledge: res.Acknowledge, Reasons: nonNilStrings(res.Reasons),
+		Kind: res.Kind, Acknowledge: res.Acknowledge, Machine: res.Machine, Review: res.Review,
+		OriginalID: res.OriginalMessageID, Reasons: nonNilStrings(res.Reasons),
 		Warnings: nonNilStrings(m.Warnings),
 	}
 	if err != nil {
@@ -278,7 +299,8 @@ func writeHuman(w io.Writer, o *inspectOutput) error {
 			fmt.Fprintf(&b, "%-13s %s\n", k+":", v)
 		}
 	}
-	line("kind", fmt.Sprintf("%s (acknowledge: %v)", o.Kind, o.Acknowledge))
+	line("kind", fmt.Sprintf("%s (acknowledge: %v, machine: %v, review: %v)", o.Kind, o.Acknowledge, o.Machine, o.Review))
+	line("original_id", o.OriginalID)
 	for _, r := range o.Reasons {
 		line("reason", r)
 	}

@@ -44,7 +44,7 @@ func TestInspectJSONKeys(t *testing.T) {
 	if len(lines) != len(files) {
 		t.Fatalf("%d lines for %d files", len(lines), len(files))
 	}
-	want := "acknowledge attachments case_ref cc date file from html in_reply_to kind message_id reasons references reply_address subject text to warnings"
+	want := "acknowledge attachments case_ref cc date file from html in_reply_to kind machine message_id original_message_id reasons references reply_address review subject text to warnings"
 	for _, l := range lines {
 		var keys []string
 		for k := range l {
@@ -89,10 +89,10 @@ func TestInspectFacts(t *testing.T) {
 	check(1, "kind", "loop")
 	check(2, "kind", "bounce")
 	check(2, "acknowledge", false)
+	check(2, "machine", true)
+	check(3, "machine", false)
 	check(3, "kind", "complaint")
-	if w, _ := l[3]["warnings"].([]any); len(w) == 0 || !strings.HasPrefix(w[0].(string), "malformed:") {
-		t.Errorf("deep nesting warnings %v", w)
-	}
+	check(3, "text", "Diep verstopte tekst.\n") // 25 levels: within the default depth
 	check(4, "text", "Geachte heer/mevrouw,\n\nMijn klacht gaat over de rekening van € 95,- voor de ophaling.\n\nGroet, Ingrid\n")
 	check(4, "attachments", []any{
 		map[string]any{"filename": "Brief aan gemeente €.pdf", "content_type": "application/pdf", "size": 23.0, "inline": false},

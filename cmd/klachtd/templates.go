@@ -153,7 +153,7 @@ Ik vind dat de gemeente moet optreden en wil graag weten wat u gaat doen.`
 func sampleMail() cases.MailData {
 	c := sampleCase()
 	return cases.MailData{Case: c, Subject: c.Subject, IntakeName: sampleIntakeName,
-		Intake: "klachten@gemeente-voorbeeld.nl", Commands: cases.CommandHelp}
+		Intake: "klachten@gemeente-voorbeeld.nl", Commands: cases.CommandHelp()}
 }
 
 func sampleExtension() cases.MailData {

@@ -133,3 +133,23 @@ func TestGuessLanguage(t *testing.T) {
 		t.Errorf("too short: %s", got)
 	}
 }
+
+func TestCommandHelpComesFromTheTable(t *testing.T) {
+	help := CommandHelp()
+	for _, s := range commands() {
+		if !strings.Contains(help, "#"+s.name) {
+			t.Errorf("help lacks #%s:\n%s", s.name, help)
+		}
+		if s.apply == nil || s.who == 0 {
+			t.Errorf("#%s has no function or no role", s.name)
+		}
+	}
+	if n := strings.Count(help, "\n") + 1; n != len(commands()) {
+		t.Errorf("help has %d lines for %d commands", n, len(commands()))
+	}
+	in := NewIntake(Options{})
+	pl := in.makePlanWith(store.Case{}, caseFacts{}, []command{{name: "categorie", arg: "x", line: "#categorie x"}}, &People{}, time.Now(), roleRegistrar)
+	if len(pl.errors) != 1 || !strings.Contains(pl.errors[0], "niet voor u") {
+		t.Errorf("a command used by a role it does not allow: %v", pl.errors)
+	}
+}

@@ -1,22 +1,106 @@
 package cases
 
 import (
-	"database/sql"
+	"context"
 	"fmt"
-	"net/mail"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/klachtd/klachtd/internal/config"
-	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/store"
 )
+
+// Commands by mail are a table (commandTable): each command has a name, the
+// roles that may use it, how its argument is given, a line of help, and a
+// function that checks the argument and adds what it does to the plan.
+// The commands live in one file per family (command_case.go,
+// command_terms.go, command_people.go, command_closing.go, …); the help
+// text of handler mails is generated from the table. Adding a command is
+// one entry in its family's list and one function.
+//
+// The rules every command keeps: a mail's commands are checked together
+// and applied all or none (makePlan collects every error before anything
+// is written); what applied is confirmed to the sender; a mail whose sender
+// is not an authenticated handler is refused whole before any command is
+// read (handler.go).
 
 // A command is one "#name argument" line at the top of a handler's mail.
 type command struct {
 	name, arg, line string
 }
+
+// A role is who may use a command: a bit set, so that a command can allow
+// several.
+type role uint8
+
+const (
+	// roleHandler is a configured, authenticated handler.
+	roleHandler role = 1 << iota
+	// roleRegistrar is reserved for a registrar (registration on someone's
+	// behalf); no sender has it yet.
+	roleRegistrar
+)
+
+// argRule says how a command's argument is given; makePlan checks it
+// before the command's function runs.
+type argRule uint8
+
+const (
+	argNone     argRule = iota // anything after the name is ignored
+	argOptional                // the function handles an empty argument
+	argRequired                // an empty argument is refused with the usage
+)
+
+// spec is one row of the command table.
+type spec struct {
+	name  string  // after "#", lower case
+	usage string  // the argument as the help shows it
+	help  string  // one line; "" for none
+	who   role    // who may use it
+	arg   argRule // how its argument is given
+	// apply checks the argument and adds the command's changes and effects
+	// to e.plan; it returns what is wrong, or "".
+	apply func(e *cmdEnv, arg string) string
+}
+
+// commandTable is every command, in the order of the help text.
+type commandTable []spec
+
+// commands builds the table from its families.
+func commands() commandTable {
+	var t commandTable
+	for _, family := range [][]spec{caseCommands(), peopleCommands(), termCommands(), closingCommands()} {
+		t = append(t, family...)
+	}
+	return t
+}
+
+func (t commandTable) find(name string) *spec {
+	for i := range t {
+		if t[i].name == name {
+			return &t[i]
+		}
+	}
+	return nil
+}
+
+// help is the command summary: one line per command, "#name usage" and,
+// when the command has one, its help in parentheses.
+func (t commandTable) help() string {
+	lines := make([]string, 0, len(t))
+	for _, s := range t {
+		l := strings.TrimSpace("#" + s.name + " " + s.usage)
+		if s.help != "" {
+			l = fmt.Sprintf("%-31s (%s)", l, s.help)
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// CommandHelp is the footer of handler mails and the answer to a bad
+// command, generated from the command table.
+func CommandHelp() string { return commands().help() }
 
 // splitCommands takes the "#" lines off the top of text (blank lines between
 // them allowed) and returns them and the rest.
@@ -47,8 +131,15 @@ type plan struct {
 	extended   bool            // #verleng or #toestemming: notify the complainant
 	reason     string          // of the extension
 	assignedTo *config.Handler // #toewijzen: notify the new handler
-	errors     []string        // one per bad command; non-empty means nothing applies
+	// effects run after the case and its events are written, in the same
+	// transaction: the mails and rows a command causes.
+	effects []effect
+	errors  []string // one per bad command; non-empty means nothing applies
 }
+
+// An effect is work a command adds to the plan, done in the mail's
+// transaction once the plan applies; cause is the handler's mail.
+type effect func(ctx context.Context, tx *store.Tx, c *store.Case, cause int64) error
 
 // A change is one line of the audit trail and of the confirmation mail.
 type change struct {
@@ -57,143 +148,57 @@ type change struct {
 	summary string
 }
 
-var outcomes = map[string]string{
-	"gegrond": "gegrond", "ongegrond": "ongegrond", "deels": "deels_gegrond", "deels_gegrond": "deels_gegrond",
-	"ingetrokken": "ingetrokken", "informeel": "informeel_opgelost", "informeel_opgelost": "informeel_opgelost",
+func (pl *plan) add(kind string, detail map[string]any, summary string) {
+	pl.changes = append(pl.changes, change{kind: kind, detail: detail, summary: summary})
 }
 
-var settableStatus = map[string]string{
-	"in_behandeling": store.StatusInProgress, "beantwoord": store.StatusAnswered, "wacht_op_klager": store.StatusWaiting,
+func (pl *plan) then(f effect) { pl.effects = append(pl.effects, f) }
+
+// cmdEnv is what a command's function works with.
+type cmdEnv struct {
+	in     *Intake
+	plan   *plan
+	people *People
+	now    time.Time
+	cmd    command
+	// facts are what the store knows about the case beyond its row
+	// (hearing, measures); zero when the plan is made without a store.
+	facts caseFacts
 }
 
-// CommandHelp is the footer of handler mails and the answer to a bad command.
-const CommandHelp = `#status in_behandeling|beantwoord|wacht_op_klager
-#categorie <naam>
-#toewijzen <adres of naam>
-#verleng <weken>w <reden>
-#toestemming <weken>w <reden>   (verder uitstel met instemming van de klager)
-#beklaagde <naam> <adres>       (over wie de klacht gaat; krijgt een afschrift van een verlenging)
-#intern                         (de tekst is een interne notitie, niet voor de klager)
-#sluit gegrond|ongegrond|deels|ingetrokken|informeel`
+// c is the case as the plan will leave it.
+func (e *cmdEnv) c() *store.Case { return &e.plan.c }
 
-// makePlan checks and applies cmds to a copy of c.
+// makePlan checks and applies cmds, sent by a handler, to a copy of c.
 func (in *Intake) makePlan(c store.Case, cmds []command, p *People, now time.Time) *plan {
+	return in.makePlanWith(c, caseFacts{}, cmds, p, now, roleHandler)
+}
+
+// makePlanWith is makePlan with the case's facts and the sender's roles.
+func (in *Intake) makePlanWith(c store.Case, facts caseFacts, cmds []command, p *People, now time.Time, who role) *plan {
 	pl := &plan{c: c}
+	table := commands()
 	for _, cmd := range cmds {
-		if err := in.applyCommand(pl, cmd, p, now); err != "" {
+		e := &cmdEnv{in: in, plan: pl, people: p, now: now, cmd: cmd, facts: facts}
+		if err := table.run(e, who); err != "" {
 			pl.errors = append(pl.errors, fmt.Sprintf("%s: %s", cmd.line, err))
 		}
 	}
 	return pl
 }
 
-// applyCommand applies one command to pl, or says what is wrong with it.
-func (in *Intake) applyCommand(pl *plan, cmd command, p *People, now time.Time) string {
-	c := &pl.c
-	switch cmd.name {
-	case "status":
-		st, ok := settableStatus[strings.ToLower(cmd.arg)]
-		if !ok {
-			return "onbekende status; kies in_behandeling, beantwoord of wacht_op_klager (sluiten gaat met #sluit)"
-		}
-		if st == store.StatusWaiting && !in.o.Policy.Pausable {
-			return fmt.Sprintf("het beleid %q kent geen opschorting: de termijn loopt door terwijl u op de klager wacht", in.o.Policy.Name)
-		}
-		if st == store.StatusWaiting && !c.PausedAt.Valid {
-			c.PausedAt = sql.NullTime{Time: now, Valid: true}
-		}
-		pl.add("status_changed", map[string]any{"from": c.Status, "to": st}, "status: "+c.Status+" → "+st)
-		c.Status = st
-	case "categorie":
-		if cmd.arg == "" {
-			return "geef een categorie op"
-		}
-		pl.add("category_changed", map[string]any{"from": c.Category, "to": cmd.arg}, "categorie: "+cmd.arg)
-		c.Category = cmd.arg
-	case "toewijzen":
-		h := p.Handler(cmd.arg)
-		if h == nil {
-			return fmt.Sprintf("%q is geen behandelaar in de configuratie", cmd.arg)
-		}
-		pl.add("assigned", map[string]any{"from": c.HandlerAddress, "to": h.Address}, "toegewezen aan "+h.Name+" <"+h.Address+">")
-		c.HandlerAddress = strings.ToLower(h.Address)
-		pl.assignedTo = h
-	case "verleng", "toestemming":
-		return in.extend(pl, cmd, now)
-	case "beklaagde":
-		return respondent(pl, cmd.arg)
-	case "intern":
-		pl.internal = true
-	case "sluit":
-		o, ok := outcomes[strings.ToLower(firstWord(cmd.arg))]
-		if !ok {
-			return "onbekende uitkomst; kies gegrond, ongegrond, deels, ingetrokken of informeel"
-		}
-		pl.add("closed", map[string]any{"outcome": o}, "gesloten, uitkomst "+o)
-		c.Status, c.Outcome = store.StatusClosed, sql.NullString{String: o, Valid: true}
-		c.ClosedAt, c.PausedAt = sql.NullTime{Time: now, Valid: true}, sql.NullTime{}
-	default:
-		return "onbekende opdracht; bekend zijn:\n" + CommandHelp
+// run applies one command, or says what is wrong with it.
+func (t commandTable) run(e *cmdEnv, who role) string {
+	s := t.find(e.cmd.name)
+	switch {
+	case s == nil:
+		return "onbekende opdracht; bekend zijn:\n" + t.help()
+	case s.who&who == 0:
+		return "deze opdracht is niet voor u"
+	case s.arg == argRequired && e.cmd.arg == "":
+		return "schrijf: " + strings.TrimSpace("#"+s.name+" "+s.usage)
+	case s.arg == argNone:
+		return s.apply(e, "")
 	}
-	return ""
-}
-
-// extend handles "#verleng 4w reden" (the policy's one extension, before the
-// due date) and "#toestemming 2w reden" (further delay with the
-// complainant's consent, recorded).
-func (in *Intake) extend(pl *plan, cmd command, now time.Time) string {
-	c := &pl.c
-	weeksStr, reason, _ := strings.Cut(cmd.arg, " ")
-	weeks, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(weeksStr), "w"))
-	if err != nil {
-		return "schrijf het aantal weken als 4w, gevolgd door de reden"
-	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return "de reden ontbreekt; de klager krijgt die te lezen"
-	}
-	var due deadline.Date
-	if cmd.name == "verleng" {
-		if due, err = in.o.Policy.Extend(c.DecisionDue, weeks, c.Extensions, now); err != nil {
-			return "verlenging geweigerd: " + err.Error() + " (verder uitstel alleen met #toestemming)"
-		}
-		c.Extensions++
-	} else {
-		if weeks < 1 {
-			return "het aantal weken moet minstens 1 zijn"
-		}
-		due = c.DecisionDue.AddWeeks(weeks)
-		if in.o.Policy.MoveToWorkingDay {
-			due = deadline.Legal().OnOrAfter(due)
-		}
-		c.ConsentedDelays++
-	}
-	pl.add("extended", map[string]any{"from": c.DecisionDue, "to": due, "weeks": weeks, "reason": reason, "consent": cmd.name == "toestemming"},
-		fmt.Sprintf("termijn verlengd van %s tot %s (%s)", c.DecisionDue, due, reason))
-	c.DecisionDue, pl.extended, pl.reason = due, true, reason
-	return ""
-}
-
-func (pl *plan) add(kind string, detail map[string]any, summary string) {
-	pl.changes = append(pl.changes, change{kind: kind, detail: detail, summary: summary})
-}
-
-// respondent records who the complaint is about: "#beklaagde Naam <adres>",
-// "#beklaagde Naam adres" or "#beklaagde adres".
-func respondent(pl *plan, arg string) string {
-	a, err := mail.ParseAddress(arg)
-	if err != nil {
-		fields := strings.Fields(arg)
-		if len(fields) == 0 {
-			return "geef naam en e-mailadres van de beklaagde"
-		}
-		last := fields[len(fields)-1]
-		if a, err = mail.ParseAddress(last); err != nil {
-			return fmt.Sprintf("%q is geen e-mailadres", last)
-		}
-		a.Name = strings.Join(fields[:len(fields)-1], " ")
-	}
-	pl.add("respondent_set", map[string]any{"name": a.Name, "address": a.Address}, "beklaagde: "+strings.TrimSpace(a.Name+" <"+a.Address+">"))
-	pl.c.RespondentName, pl.c.RespondentAddress = a.Name, lower(a.Address)
-	return ""
+	return s.apply(e, e.cmd.arg)
 }

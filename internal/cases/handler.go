@@ -122,7 +122,14 @@ func (in *Intake) effects(ctx context.Context, tx *store.Tx, c *store.Case, pl *
 		if err != nil {
 			return err
 		}
-		return in.notifyHandler(ctx, tx, c, pl.assignedTo, orig, cause)
+		if err := in.notifyHandler(ctx, tx, c, pl.assignedTo, orig, cause); err != nil {
+			return err
+		}
+	}
+	for _, f := range pl.effects {
+		if err := f(ctx, tx, c, cause); err != nil {
+			return err
+		}
 	}
 	return nil
 }

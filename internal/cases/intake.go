@@ -109,9 +109,6 @@ type Options struct {
 	Calendar *deadline.Calendar // the organisation's working days
 	Classify classify.Config
 	Limits   parse.Limits
-	// ParseBudget is the time one mail may take in the parser (default
-	// DefaultParseBudget); past it the mail is handled as over a limit.
-	ParseBudget time.Duration
 	// Language of mails when the complaint's own language is not clear: nl or en.
 	Language   string
 	Intake     string // the intake address
@@ -132,9 +129,6 @@ func NewIntake(o Options) *Intake {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.ParseBudget <= 0 {
-		o.ParseBudget = DefaultParseBudget
 	}
 	in := &Intake{store: o.Store, o: o, holder: newHolder()}
 	if o.People == nil {

@@ -27,9 +27,6 @@ type take struct {
 	truncated bool
 }
 
-// DefaultParseBudget is the time one mail may take in the parser.
-const DefaultParseBudget = 10 * time.Second
-
 // read parses and classifies one mail, or, when an earlier process died
 // with it in hand, reads only a few header fields without the parser.
 func (in *Intake) read(m mailbox.Mail, p *People, prev store.InHand) *take {
@@ -40,9 +37,9 @@ func (in *Intake) read(m mailbox.Mail, p *People, prev store.InHand) *take {
 		return &take{msg: msg, res: classify.Classify(msg, in.classifyConfig(p)), died: true, truncated: m.Truncated,
 			unread: []string{fmt.Sprintf("klachtd stopped while reading this mail (%d attempts): it was not parsed again; only its header was read", prev.Attempts)}}
 	}
-	lim := in.o.Limits
-	// TODO(lead, after the parse merge): lim.MaxDuration = in.o.ParseBudget
-	msg, perr := parse.Parse(m.Raw, lim)
+	// Limits.MaxDuration is the time budget of one mail: past it the mail
+	// is handled as over a limit (a case for review).
+	msg, perr := parse.Parse(m.Raw, in.o.Limits)
 	cleanMessage(msg)
 	t := &take{msg: msg, res: classify.Classify(msg, in.classifyConfig(p)), truncated: m.Truncated}
 	if perr != nil {

@@ -132,6 +132,9 @@ type Limits struct {
 	MaxMessageBytes int64 `toml:"max_message_bytes"`
 	MaxMIMEDepth    int   `toml:"max_mime_depth"`
 	MaxParts        int   `toml:"max_parts"`
+	// MaxParseDuration is the time one mail may take in the parser; past it
+	// the mail is read as far as it got and opened as a case for review.
+	MaxParseDuration Duration `toml:"max_parse_duration"`
 }
 
 // Log sets up log/slog.
@@ -192,10 +195,13 @@ func (c *Config) setDefaults() {
 		c.Limits.MaxMessageBytes = 25 << 20
 	}
 	if c.Limits.MaxMIMEDepth == 0 {
-		c.Limits.MaxMIMEDepth = 20
+		c.Limits.MaxMIMEDepth = 50
 	}
 	if c.Limits.MaxParts == 0 {
 		c.Limits.MaxParts = 500
+	}
+	if c.Limits.MaxParseDuration.Duration == 0 {
+		c.Limits.MaxParseDuration.Duration = 3 * time.Second
 	}
 	if c.SMTP.HeloName == "" {
 		if _, domain, ok := strings.Cut(c.Intake.Address, "@"); ok {
@@ -250,6 +256,9 @@ func (c *Config) Validate() error {
 	}
 	if c.IMAP.PollInterval.Duration < time.Second {
 		bad("imap.poll_interval", "must be at least 1s, not %s", c.IMAP.PollInterval)
+	}
+	if d := c.Limits.MaxParseDuration.Duration; d < 100*time.Millisecond || d > time.Minute {
+		bad("limits.max_parse_duration", "must be between 100ms and 1m, not %s", c.Limits.MaxParseDuration)
 	}
 	if c.Intake.AutoRepliesPerDay < 1 {
 		bad("intake.auto_replies_per_day", "must be at least 1")

@@ -153,22 +153,35 @@ func (c *composer) messageID(kind string) string {
 	return fmt.Sprintf("klachtd.%s.%s@%s", kind, hex.EncodeToString(b[:]), domain)
 }
 
-// Addresses come from the parser in unquoted form: a valid quoted local
-// part such as "jan de vries"@example.nl arrives as jan de vries@example.nl.
-// Every place that writes an address puts the quotes back (RFC 5321 §4.1.2,
-// RFC 5322 §3.4.1): the header fields through net/mail, the SMTP envelope
-// through EnvelopeAddress.
+// Addresses come from the parser in wire form: a valid quoted local part
+// such as "jan de vries"@example.nl keeps its quotes. An unquoted form
+// (jan de vries@example.nl, from older rows or the config) is accepted too.
+// Every place that writes an address normalises it and puts the quotes back
+// where they are needed (RFC 5321 §4.1.2, RFC 5322 §3.4.1): the header
+// fields through net/mail, the SMTP envelope through EnvelopeAddress.
 
 // formatAddress writes a for a header field, with the local part quoted
 // when it needs to be and a non-ASCII name encoded.
 func formatAddress(a Address) string {
-	return (&mail.Address{Name: a.Name, Address: a.Address}).String()
+	return (&mail.Address{Name: a.Name, Address: unquote(a.Address)}).String()
 }
 
 // EnvelopeAddress is addr as the SMTP envelope and the outbox's rcpt hold
 // it: the local part quoted when it has characters outside dot-atom.
 func EnvelopeAddress(addr string) string {
-	return strings.TrimSuffix(strings.TrimPrefix((&mail.Address{Address: addr}).String(), "<"), ">")
+	return strings.TrimSuffix(strings.TrimPrefix((&mail.Address{Address: unquote(addr)}).String(), "<"), ">")
+}
+
+// unquote gives the bare form of an addr-spec whose local part is quoted
+// ("jan de vries"@x becomes jan de vries@x); anything else is returned as it is.
+func unquote(addr string) string {
+	if !strings.HasPrefix(addr, `"`) {
+		return addr
+	}
+	if a, err := mail.ParseAddress("<" + addr + ">"); err == nil {
+		return a.Address
+	}
+	return addr
 }
 
 // CheckAddress reports why no mail can be sent to addr: no domain, or a

@@ -59,7 +59,9 @@ func (p *parser) lenientAddresses(s string) []Address {
 			piece = strings.TrimSpace(piece[i+1:]) // group name
 		}
 		if !strings.Contains(piece, "@") {
-			if piece != "" {
+			// A name longer than maxPendingName is not a name; stopping
+			// there keeps a header of many pieces linear.
+			if piece != "" && len(pending) < maxPendingName {
 				pending = strings.TrimSpace(pending + " " + piece)
 			}
 			continue
@@ -75,6 +77,10 @@ func (p *parser) lenientAddresses(s string) []Address {
 	}
 	return out
 }
+
+// maxPendingName bounds the display name put together from pieces
+// without an address.
+const maxPendingName = 512
 
 func splitOutside(s string) []string {
 	var parts []string
@@ -113,16 +119,51 @@ func splitNameAddr(piece string) (string, string) {
 			piece = piece[:op] + piece[op+cp+1:]
 		}
 	}
-	for _, tok := range strings.Fields(piece) {
-		if strings.Contains(tok, "@") {
-			return name, strings.Trim(tok, "<>\"'")
+	for _, tok := range fieldsOutsideQuotes(piece) {
+		if at := strings.LastIndexByte(tok, '@'); at >= 0 {
+			local := strings.TrimLeft(tok[:at], "<'")
+			if !strings.HasPrefix(local, "\"") {
+				local = strings.Trim(local, "\"")
+			}
+			return name, local + strings.TrimRight(tok[at:], ">\"'")
 		}
 	}
 	return name, strings.TrimSpace(piece)
 }
 
+// fieldsOutsideQuotes splits s at white space that is not inside a quoted
+// string, so `"jan de vries"@example.nl` stays one field.
+func fieldsOutsideQuotes(s string) []string {
+	var out []string
+	quote, start := false, -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && quote:
+			i++
+		case c == '"':
+			quote = !quote
+		case (c == ' ' || c == '\t') && !quote:
+			if start >= 0 {
+				out = append(out, s[start:i])
+				start = -1
+			}
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
 // normalizeAddr strips angle brackets and a mailto: and lower-cases the
-// domain; the local part is kept as written (it may be case-sensitive).
+// domain; the local part is kept as written (it may be case-sensitive),
+// quoted when it is not a dot-atom, so that the address can be written
+// into an envelope or header as it is: `"jan de vries"@example.nl`.
 func normalizeAddr(a string) string {
 	a = strings.TrimSpace(strings.Trim(strings.TrimSpace(a), "<>"))
 	if len(a) > 7 && strings.EqualFold(a[:7], "mailto:") {
@@ -132,7 +173,65 @@ func normalizeAddr(a string) string {
 	if at < 0 {
 		return a
 	}
-	return a[:at+1] + strings.ToLower(a[at+1:])
+	return quoteLocal(a[:at]) + "@" + strings.ToLower(a[at+1:])
+}
+
+// quoteLocal returns a local part in the form RFC 5321 lets it be sent:
+// a dot-atom as is, anything else as a quoted string. net/mail hands back
+// quoted local parts unquoted; a local part that is already quoted stays.
+func quoteLocal(local string) string {
+	if local == "" || isDotAtom(local) {
+		return local
+	}
+	if len(local) >= 2 && local[0] == '"' && local[len(local)-1] == '"' && isQuotedString(local) {
+		return local
+	}
+	var sb strings.Builder
+	sb.Grow(len(local) + 4)
+	sb.WriteByte('"')
+	for i := 0; i < len(local); i++ {
+		if c := local[i]; c == '"' || c == '\\' {
+			sb.WriteByte('\\')
+		}
+		sb.WriteByte(local[i])
+	}
+	sb.WriteByte('"')
+	return sb.String()
+}
+
+// isDotAtom reports whether s is an RFC 5322 dot-atom (RFC 6532: UTF-8
+// allowed).
+func isDotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' {
+			continue
+		}
+		if !strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", rune(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// isQuotedString reports whether s, quotes included, is one quoted
+// string: no unescaped quote inside, no trailing lone backslash.
+func isQuotedString(s string) bool {
+	for i := 1; i < len(s)-1; i++ {
+		switch s[i] {
+		case '\\':
+			i++
+			if i >= len(s)-1 {
+				return false
+			}
+		case '"':
+			return false
+		}
+	}
+	return true
 }
 
 func isASCII(s string) bool {

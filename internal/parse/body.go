@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"fmt"
 	"path"
 	"strings"
 	"unicode/utf8"
@@ -30,6 +31,8 @@ func (pt *part) filename() string {
 // fromHTML reports that the text was converted from HTML.
 func (p *parser) bodyOf(pt *part) (text string, fromHTML, ok bool) {
 	switch {
+	case p.bud.over():
+		return "", false, false
 	case pt.ctype == "multipart/alternative":
 		return p.alternativeBody(pt)
 	case pt.ctype == "multipart/related":
@@ -44,9 +47,9 @@ func (p *parser) bodyOf(pt *part) (text string, fromHTML, ok bool) {
 	case !isBodyCandidate(pt):
 		return "", false, false
 	case pt.ctype == "text/html":
-		return htmlToText(p.partText(pt)), true, true
+		return p.htmlText(p.partText(pt)), true, true
 	default:
-		t := p.partText(pt)
+		t := p.capText(p.partText(pt))
 		if strings.EqualFold(pt.params["format"], "flowed") {
 			t = unflow(t, strings.EqualFold(pt.params["delsp"], "yes"))
 		}
@@ -84,8 +87,13 @@ func (p *parser) alternativeBody(pt *part) (string, bool, bool) {
 
 func (p *parser) mixedBody(pt *part) (string, bool, bool) {
 	var pieces []string
+	var only string // the one piece untrimmed: no copy per level of nesting
 	var anyHTML, found bool
+	total := 0
 	for _, c := range pt.children {
+		if total >= p.lim.MaxTextBytes {
+			break // the text is cut anyway: don't decode what would be dropped
+		}
 		t, h, ok := p.bodyOf(c)
 		if !ok {
 			continue
@@ -94,12 +102,23 @@ func (p *parser) mixedBody(pt *part) (string, bool, bool) {
 		anyHTML = anyHTML || h
 		if strings.TrimSpace(t) != "" {
 			pieces = append(pieces, strings.TrimRight(t, "\n "))
+			only = t
+			total += len(t)
 		}
 	}
 	if len(pieces) == 1 {
-		return pieces[0] + "\n", anyHTML, found
+		return only, anyHTML, found
 	}
 	return strings.Join(pieces, "\n\n"), anyHTML, found
+}
+
+// htmlText converts an HTML body part, with a warning when it was cut.
+func (p *parser) htmlText(src string) string {
+	text, capped := htmlToText(src, p.bud, p.lim.MaxTextBytes)
+	if capped && !p.bud.over() {
+		p.warnOnce(fmt.Sprintf("HTML body over the size cap of %d bytes: its text is cut off", p.lim.MaxTextBytes))
+	}
+	return text
 }
 
 // relatedRoot is the part named by the start parameter, else the first.
@@ -117,11 +136,17 @@ func relatedRoot(pt *part) *part {
 	return pt.children[0]
 }
 
-// partText decodes a text part to UTF-8 with "\n" line ends.
+// partText decodes a text part to UTF-8 with "\n" line ends; a plain text
+// part only as far as Limits.MaxTextBytes.
 func (p *parser) partText(pt *part) string {
 	data, w := decodeTransfer(pt.body, pt.hdr.getString("Content-Transfer-Encoding"))
 	if w != "" {
 		p.warnOnce(w)
+	}
+	if pt.ctype != "text/html" && len(data) > p.lim.MaxTextBytes {
+		// Decoding to UTF-8 never shrinks a text: this is enough for the
+		// cut in bodyOf. HTML is converted whole (its text is capped).
+		data = data[:p.lim.MaxTextBytes+1]
 	}
 	label := pt.params["charset"]
 	if label == "" && pt.ctype == "text/html" && !utf8.Valid(data) {
@@ -169,6 +194,9 @@ var reportMachineParts = map[string]bool{
 
 // collectAttachments lists every leaf that is not body text.
 func (p *parser) collectAttachments(pt *part, parent *part, tnefText *string) {
+	if p.bud.over() {
+		return
+	}
 	if strings.HasPrefix(pt.ctype, "multipart/") {
 		for _, c := range pt.children {
 			p.collectAttachments(c, pt, tnefText)

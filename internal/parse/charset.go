@@ -19,12 +19,17 @@ var charsetQuirks = map[string]encoding.Encoding{
 	"ansi_x3.110-1983": charmap.ISO8859_1,
 	"cp1252":           charmap.Windows1252,
 	"win-1252":         charmap.Windows1252,
-	"x-user-defined":   charmap.Windows1252,
-	"unknown-8bit":     charmap.Windows1252,
-	"x-unknown":        charmap.Windows1252,
 	"cp850":            charmap.CodePage850,
 	"ibm850":           charmap.CodePage850,
 	"cp437":            charmap.CodePage437,
+}
+
+// unknownLabels are labels that say "I don't know" (or that WHATWG maps
+// to a byte-passing pseudo charset): they are treated as unknown, so the
+// bytes decide (UTF-8 when valid, else windows-1252). Read only.
+var unknownLabels = map[string]bool{
+	"x-unknown": true, "unknown": true, "unknown-8bit": true, "x-user-defined": true,
+	"default": true, "none": true, "charset": true,
 }
 
 // lookupCharset finds the decoder for a MIME charset label, nil if unknown.
@@ -35,6 +40,9 @@ func lookupCharset(label string) encoding.Encoding {
 	label = strings.ToLower(strings.Trim(label, " \t\"'"))
 	if i := strings.IndexByte(label, '*'); i >= 0 { // RFC 2231 language suffix
 		label = label[:i]
+	}
+	if unknownLabels[label] {
+		return nil
 	}
 	if e, ok := charsetQuirks[label]; ok {
 		return e

@@ -3,12 +3,11 @@ package parse
 import (
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // FuzzParse feeds the corpus and its mutations to Parse. It must never
 // panic (Parse recovers, so a recovered panic is a failure here too),
-// hang, or return text that is not UTF-8.
+// hang, or return text that is not clean UTF-8 (checkClean).
 func FuzzParse(f *testing.F) {
 	for _, file := range corpus(f) {
 		f.Add(mustRead(f, file))
@@ -30,27 +29,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("recovered panic: %s", w)
 			}
 		}
-		strs := []string{m.Text, m.NewText, m.Subject, m.ReplyAddress, m.ReturnPath, m.MessageID, m.CaseRef}
-		strs = append(append(strs, m.InReplyTo...), m.References...)
-		for _, list := range [][]Address{m.From, m.ReplyTo, m.To, m.Cc} {
-			for _, a := range list {
-				strs = append(strs, a.Name, a.Address)
-			}
-		}
-		for _, a := range m.Attachments {
-			strs = append(strs, a.Filename, a.ContentType, a.ContentID)
-		}
-		if r := m.Report; r != nil {
-			strs = append(strs, r.ReportType, r.Action, r.Status, r.Recipient, r.OriginalMessageID, r.Disposition, r.DiagnosticCode)
-		}
-		for _, vs := range m.Header {
-			strs = append(strs, vs...)
-		}
-		for _, s := range strs {
-			if !utf8.ValidString(s) {
-				t.Fatalf("invalid UTF-8: %q", s)
-			}
-		}
+		checkClean(t, m)
 		if len(m.Attachments) > lim.MaxParts {
 			t.Fatalf("%d attachments over the part limit", len(m.Attachments))
 		}

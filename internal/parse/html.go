@@ -7,29 +7,47 @@ import (
 	"golang.org/x/net/html"
 )
 
+// Bounds of the HTML conversion. Its time is linear in the input and its
+// output at most the input plus htmlSlack: list indentation stops growing
+// after maxListIndent levels, quote prefixes after maxQuotePrefix, and a
+// link's text is compared with its URL over a window proportional to the
+// URL, not over everything written since the <a>.
+const (
+	maxListIndent  = 4
+	maxQuotePrefix = 8
+	maxOpen        = 64 // open lists and links tracked; deeper ones are counted only
+	htmlSlack      = 64 << 10
+)
+
 // htmlToText converts an HTML body to readable plain text: paragraphs and
 // line breaks kept, lists as "- " or "1. ", blockquotes as "> ", links as
 // "text <url>" when the URL adds something, tables as cells separated by
 // spaces; scripts, styles, comments (so Word's conditional XML) and all
-// attributes dropped.
-func htmlToText(src string) string {
+// attributes dropped. capped reports that the output reached its cap
+// (maxOut, and never more than len(src)+htmlSlack) or the budget ran out,
+// and the text is cut there.
+func htmlToText(src string, bud *budget, maxOut int) (text string, capped bool) {
 	z := html.NewTokenizer(strings.NewReader(src))
-	w := &textWriter{}
-	w.sb.Grow(len(src) / 3)
+	w := &textWriter{max: min(maxOut, len(src)+htmlSlack)}
+	w.sb.Grow(min(len(src)/3, 1<<20))
 	skip := 0 // inside script, style, title, ...
 	var links []linkStart
-	for {
+	deepLinks := 0 // anchors opened past maxOpen
+	for !w.full {
+		if bud.tick() {
+			return w.String(), true
+		}
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return w.String()
+			return w.String(), false
 		case html.TextToken:
 			if skip == 0 {
 				w.text(string(z.Text()))
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			tag := string(name)
+			tag := knownTags[string(name)] // "" for tags that change nothing
 			if skipTags[tag] {
 				if tt == html.StartTagToken {
 					skip++
@@ -37,17 +55,25 @@ func htmlToText(src string) string {
 				continue
 			}
 			if tag == "a" && hasAttr {
-				links = append(links, linkStart{href: attr(z, "href"), at: w.sb.Len()})
+				if len(links) < maxOpen {
+					links = append(links, linkStart{href: attr(z, "href"), at: w.sb.Len()})
+				} else {
+					deepLinks++
+				}
 				continue
 			}
 			w.open(tag)
 		case html.EndTagToken:
 			name, _ := z.TagName()
-			tag := string(name)
+			tag := knownTags[string(name)]
 			if skipTags[tag] {
 				if skip > 0 {
 					skip--
 				}
+				continue
+			}
+			if tag == "a" && deepLinks > 0 {
+				deepLinks--
 				continue
 			}
 			if tag == "a" && len(links) > 0 {
@@ -59,6 +85,7 @@ func htmlToText(src string) string {
 			w.close(tag)
 		}
 	}
+	return w.String(), true
 }
 
 var skipTags = map[string]bool{
@@ -73,6 +100,22 @@ var blockTags = map[string]int{ // newlines before and after: 1 line, 2 paragrap
 	"dl": 1, "dt": 1, "dd": 1, "center": 1, "form": 1, "fieldset": 1, "figure": 1,
 	"caption": 1, "tbody": 0, "thead": 0, "body": 1, "html": 0, "main": 1, "nav": 1,
 }
+
+// knownTags maps every tag name the conversion acts on to itself, so that
+// a tag costs a map lookup, not an allocation. Read only.
+var knownTags = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range []string{"a", "br", "hr", "td", "th", "blockquote", "pre", "ul", "ol", "li"} {
+		m[t] = t
+	}
+	for t := range skipTags {
+		m[t] = t
+	}
+	for t := range blockTags {
+		m[t] = t
+	}
+	return m
+}()
 
 type linkStart struct {
 	href string
@@ -101,8 +144,11 @@ type textWriter struct {
 	quote   int    // blockquote depth
 	pre     int    // inside <pre>
 	lists   []int  // per open list: -1 for ul, else the next number
+	deep    int    // lists opened past maxOpen
 	bullet  string // marker owed to the next text
 	started bool
+	max     int  // output cap in bytes
+	full    bool // the cap was reached: nothing more is written
 }
 
 func (w *textWriter) need(n int) {
@@ -130,10 +176,15 @@ func (w *textWriter) open(tag string) {
 		return
 	case "pre":
 		w.pre++
-	case "ul":
-		w.lists = append(w.lists, -1)
-	case "ol":
-		w.lists = append(w.lists, 1)
+	case "ul", "ol":
+		switch {
+		case len(w.lists) >= maxOpen:
+			w.deep++
+		case tag == "ul":
+			w.lists = append(w.lists, -1)
+		default:
+			w.lists = append(w.lists, 1)
+		}
 	case "li":
 		w.need(1)
 		w.bullet = w.listMarker()
@@ -157,7 +208,9 @@ func (w *textWriter) close(tag string) {
 			w.pre--
 		}
 	case "ul", "ol":
-		if len(w.lists) > 0 {
+		if w.deep > 0 {
+			w.deep--
+		} else if len(w.lists) > 0 {
 			w.lists = w.lists[:len(w.lists)-1]
 		}
 	}
@@ -170,7 +223,7 @@ func (w *textWriter) listMarker() string {
 	if len(w.lists) == 0 {
 		return "- "
 	}
-	indent := strings.Repeat("  ", len(w.lists)-1)
+	indent := strings.Repeat("  ", min(len(w.lists)-1, maxListIndent))
 	top := &w.lists[len(w.lists)-1]
 	if *top < 0 {
 		return indent + "- "
@@ -186,6 +239,10 @@ func (w *textWriter) brk() {
 		return
 	}
 	if w.nl == 0 && w.bol {
+		if w.full || w.sb.Len()+1+maxQuotePrefix > w.max {
+			w.full = true
+			return
+		}
 		w.sb.WriteByte('\n')
 		w.quotePrefix(true)
 		return
@@ -237,7 +294,11 @@ func isHTMLSpace(r rune) bool {
 }
 
 func (w *textWriter) emit(s string) {
-	if s == "" && w.bullet == "" {
+	if s == "" && w.bullet == "" || w.full {
+		return
+	}
+	if w.sb.Len()+len(s)+w.nl+len(w.bullet)+maxQuotePrefix+2 > w.max {
+		w.full = true
 		return
 	}
 	if w.nl > 0 {
@@ -265,7 +326,7 @@ func (w *textWriter) emit(s string) {
 }
 
 func (w *textWriter) quotePrefix(blank bool) {
-	for i := 0; i < w.quote; i++ {
+	for i := 0; i < min(w.quote, maxQuotePrefix); i++ {
 		w.sb.WriteByte('>')
 	}
 	if w.quote > 0 && !blank {
@@ -285,6 +346,12 @@ func (w *textWriter) link(l linkStart) {
 		shown = w.sb.String()[l.at:]
 	}
 	bare := strings.TrimPrefix(strings.TrimPrefix(lower, "mailto:"), "tel:")
+	// Only a window of the link text as long as a few URLs is compared:
+	// text much longer than its URL does not merely repeat it, and nested
+	// or unclosed anchors must not make the conversion quadratic.
+	if win := 4*len(href) + 256; len(shown) > win {
+		shown = shown[:win]
+	}
 	low := strings.ToLower(shown)
 	if strings.Contains(low, bare) || strings.Contains(low, strings.TrimPrefix(strings.TrimPrefix(bare, "https://"), "http://")) {
 		return

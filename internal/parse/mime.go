@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -14,6 +15,22 @@ type parser struct {
 	err     error
 	parts   int
 	charset string // fallback for raw 8-bit headers: the top-level charset
+	bud     *budget
+	scanned int // bytes of multipart bodies split so far
+	maxScan int // scanLimit of the input
+}
+
+// scanLimit bounds the bytes all multipart splits of one mail may scan.
+// Every nesting level scans its whole body again, so a deep mail costs
+// depth × size: 50 levels around 25 MiB would scan 1.25 GB. Eight times
+// the mail plus 64 MiB lets any real mail through (a small complaint 50
+// levels deep, a large one nested a few levels) and stops the rest with
+// ErrTooDeep in about a tenth of a second.
+func scanLimit(size int) int { return 8*size + 64<<20 }
+
+func newParser(lim Limits, m *Message) *parser {
+	lim = lim.withDefaults()
+	return &parser{lim: lim, msg: m, bud: newBudget(lim.MaxDuration, lim.Now), maxScan: math.MaxInt}
 }
 
 // part is one MIME entity. body is a slice of the input, still
@@ -31,7 +48,7 @@ type part struct {
 
 // fail records the first error, which makes the message Malformed.
 func (p *parser) fail(sentinel error, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
+	msg := cleanLine(fmt.Sprintf(format, args...))
 	p.msg.warn("%s", msg)
 	if p.err == nil {
 		p.err = fmt.Errorf("%w: %s", sentinel, msg)
@@ -53,6 +70,9 @@ func (p *parser) fallbackCharset() string {
 // its Content-Type when it has none (text/plain, or message/rfc822 inside
 // multipart/digest). It returns nil when the part limit is reached.
 func (p *parser) readPart(b []byte, depth int, defaultType string) *part {
+	if depth > 0 && p.bud.over() {
+		return nil
+	}
 	p.parts++
 	if p.parts > p.lim.MaxParts {
 		if p.parts == p.lim.MaxParts+1 {
@@ -95,11 +115,17 @@ func (p *parser) readChildren(pt *part) {
 		p.fail(ErrTooDeep, "MIME nesting deeper than %d levels: deeper parts are not read", p.lim.MaxDepth)
 		return
 	}
+	p.scanned += len(pt.body)
+	if p.scanned > p.maxScan {
+		p.fail(ErrTooDeep, "nested multiparts over %d bytes in all: deeper parts are not read", p.maxScan)
+		return
+	}
 	boundary := pt.params["boundary"]
-	bodies, closed := splitMultipart(pt.body, boundary)
+	room := max(p.lim.MaxParts-p.parts, 0) + 1 // one more finds the limit
+	bodies, closed := splitMultipart(pt.body, boundary, room)
 	if bodies == nil {
 		if guess := guessBoundary(pt.body); guess != "" && guess != boundary {
-			bodies, closed = splitMultipart(pt.body, guess)
+			bodies, closed = splitMultipart(pt.body, guess, room)
 			if bodies != nil {
 				p.warnOnce(fmt.Sprintf("multipart boundary %s not found: used %s", quoteLabel(boundary), quoteLabel(guess)))
 			}
@@ -129,8 +155,9 @@ func (p *parser) readChildren(pt *part) {
 // splitMultipart returns the bodies between the delimiter lines of
 // boundary, or nil when no delimiter line occurs. closed reports whether
 // the close delimiter was found. A delimiter line is "--" boundary, then
-// optionally "--", then only whitespace.
-func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool) {
+// optionally "--", then only whitespace. At most limit bodies are
+// returned (closed is then true: the rest is over the part limit anyway).
+func splitMultipart(body []byte, boundary string, limit int) (parts [][]byte, closed bool) {
 	if boundary == "" || len(boundary) > 200 {
 		return nil, false
 	}
@@ -163,6 +190,9 @@ func splitMultipart(body []byte, boundary string) (parts [][]byte, closed bool) 
 		if start >= 0 {
 			// An empty part: the delimiter right after the previous one.
 			parts = append(parts, body[start:max(start, trimEOL(body, i))])
+			if len(parts) >= limit {
+				return parts, true
+			}
 		}
 		if isClose {
 			return nonNil(parts), true

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -33,8 +34,26 @@ func (p *parser) run(raw []byte) {
 	if strings.TrimSpace(text) == "" && tnefText != "" {
 		text = tnefText
 	}
-	m.Text = tidyText(text)
+	if strings.TrimSpace(text) == "" && p.bud.spent {
+		text = p.firstPlainText(top)
+	}
+	m.Text = tidyText(p.capText(text))
 	m.NewText = newText(m.Text)
+}
+
+// firstPlainText decodes the first plain text part that was read, for a
+// mail whose budget ran out before its body was found: decoding one part,
+// capped at MaxTextBytes, is cheap and bounded.
+func (p *parser) firstPlainText(pt *part) string {
+	if pt.ctype == "text/plain" && isBodyCandidate(pt) {
+		return p.capText(p.partText(pt))
+	}
+	for _, c := range pt.children {
+		if t := p.firstPlainText(c); t != "" {
+			return t
+		}
+	}
+	return ""
 }
 
 // readHeaders fills the header map and the fields taken from the header.
@@ -136,6 +155,27 @@ func (p *parser) readCaseRef() {
 			}
 		}
 	}
+}
+
+// capText cleans a text (CleanText can make it longer) and cuts it to
+// Limits.MaxTextBytes, with a warning.
+func (p *parser) capText(s string) string {
+	s, cut := cutText(CleanText(s), p.lim.MaxTextBytes)
+	if cut {
+		p.warnOnce(fmt.Sprintf("text over %d bytes: cut off (the raw mail is kept whole)", p.lim.MaxTextBytes))
+	}
+	return s
+}
+
+// cutText cuts s to at most n bytes at a character boundary.
+func cutText(s string, n int) (string, bool) {
+	if len(s) <= n {
+		return s, false
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n], true
 }
 
 // tidyText drops leading and trailing blank lines and ends the text with

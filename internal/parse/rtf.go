@@ -11,26 +11,36 @@ const rtfPrefix = "{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \
 	"\\fswiss \\fmodern \\fscript \\fdecor MS Sans SerifSymbolArialTimes New RomanCourier" +
 	"{\\colortbl\\red0\\green0\\blue0\r\n\\par \\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx"
 
+// maxRTFBytes caps decompressed RTF: a complaint's body is never near it,
+// and LZFu cannot give more than about 8.5 bytes per compressed byte, so
+// the output is also at most 9 times the input.
+const maxRTFBytes = 8 << 20
+
 // decompressRTF undoes PR_RTF_COMPRESSED: "MELA" is stored as is, "LZFu"
-// is LZ77 over a 4 KiB ring preloaded with rtfPrefix.
-func decompressRTF(b []byte) []byte {
+// is LZ77 over a 4 KiB ring preloaded with rtfPrefix. The output stops at
+// the declared size and at maxRTFBytes (capped is then true).
+func decompressRTF(b []byte, bud *budget) (out []byte, capped bool) {
 	if len(b) < 16 {
-		return nil
+		return nil, false
 	}
 	rawSize := int(binary.LittleEndian.Uint32(b[4:]))
 	kind := string(b[8:12])
 	src := b[16:]
+	limit := min(rawSize, maxRTFBytes)
 	if kind == "MELA" {
-		return src[:min(rawSize, len(src))]
+		return src[:min(limit, len(src))], len(src) > maxRTFBytes
 	}
 	if kind != "LZFu" {
-		return nil
+		return nil, false
 	}
 	var dict [4096]byte
 	copy(dict[:], rtfPrefix)
 	w := len(rtfPrefix)
-	out := make([]byte, 0, min(rawSize, 4*len(src)+64))
+	out = make([]byte, 0, min(limit, 4*len(src)+64))
 	for i := 0; i < len(src); {
+		if len(out) >= limit || bud.tick() {
+			return out, len(out) >= maxRTFBytes || bud.over()
+		}
 		ctrl := src[i]
 		i++
 		for bit := 0; bit < 8 && i < len(src); bit++ {
@@ -42,13 +52,13 @@ func decompressRTF(b []byte) []byte {
 				continue
 			}
 			if i+1 >= len(src) {
-				return out
+				return out, false
 			}
 			ref := int(src[i])<<8 | int(src[i+1])
 			i += 2
 			off, n := ref>>4, ref&15+2
 			if off == w {
-				return out
+				return out, false
 			}
 			for k := 0; k < n; k++ {
 				c := dict[(off+k)&4095]
@@ -58,21 +68,25 @@ func decompressRTF(b []byte) []byte {
 			}
 		}
 	}
-	return out
+	return out, false
 }
 
 // rtfBodyText turns a compressed RTF body into text. RTF that Outlook
 // made from HTML (\fromhtml1) is turned back into that HTML first.
-func rtfBodyText(b []byte) string {
-	rtf := decompressRTF(b)
+// capped reports that a cap cut the text (decompression, RTF or HTML
+// conversion, or the budget).
+func rtfBodyText(b []byte, bud *budget, maxOut int) (text string, capped bool) {
+	rtf, capped := decompressRTF(b, bud)
 	if rtf == nil {
-		return ""
+		return "", false
 	}
-	text, fromHTML := rtfToText(rtf)
+	text, fromHTML, c2 := rtfToText(rtf, bud, maxOut)
 	if fromHTML {
-		return htmlToText(text)
+		t, c3 := htmlToText(text, bud, maxOut)
+		return t, capped || c2 || c3
 	}
-	return text
+	text, c3 := cutText(text, maxOut)
+	return text, capped || c2 || c3
 }
 
 type rtfGroup struct {
@@ -91,11 +105,14 @@ var rtfSkipDest = map[string]bool{
 
 // rtfToText is a small RTF reader: groups, control words, \'hh bytes in
 // the document code page, \uN, and the \htmltag / \htmlrtf encapsulation.
-func rtfToText(rtf []byte) (string, bool) {
+// Its output is capped at twice the input plus htmlSlack, and plain text
+// (not \fromhtml) at maxText too (capped is then true, as when the budget
+// runs out).
+func rtfToText(rtf []byte, bud *budget, maxText int) (text string, fromHTML, capped bool) {
 	var sb strings.Builder
+	maxOut := 2*len(rtf) + htmlSlack
 	var pend []byte // \'hh bytes waiting for code page decoding
 	cp := "windows-1252"
-	fromHTML := false
 	stack := []rtfGroup{{uc: 1}}
 	flush := func() {
 		if len(pend) > 0 {
@@ -111,6 +128,12 @@ func rtfToText(rtf []byte) (string, bool) {
 	}
 	skipChars := 0
 	for i := 0; i < len(rtf); i++ {
+		if len(pend) >= 256 { // bounds the overshoot of the caps below
+			flush()
+		}
+		if sb.Len() > maxOut || !fromHTML && sb.Len() > maxText || bud.tick() {
+			return sb.String(), fromHTML, true
+		}
 		c := rtf[i]
 		switch c {
 		case '{':
@@ -118,7 +141,7 @@ func rtfToText(rtf []byte) (string, bool) {
 			stack = append(stack, *g())
 			g().htmltag = false
 			if len(stack) > 500 {
-				return sb.String(), fromHTML
+				return sb.String(), fromHTML, false
 			}
 		case '}':
 			flush()
@@ -197,7 +220,7 @@ func rtfToText(rtf []byte) (string, bool) {
 		}
 	}
 	flush()
-	return sb.String(), fromHTML
+	return sb.String(), fromHTML, false
 }
 
 // rtfControl reads the control word after a backslash: its name, numeric

@@ -3,7 +3,6 @@ package parse
 import (
 	"encoding/binary"
 	"errors"
-	"path"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -45,6 +44,8 @@ var errTNEF = errors.New("not a valid TNEF stream")
 type tnefResult struct {
 	text        string // plain body, or converted HTML/RTF body
 	attachments []Attachment
+	files       int  // files seen, also those past maxFiles
+	textCapped  bool // the RTF or HTML body was cut by a cap or the budget
 }
 
 type tnefAttach struct {
@@ -54,14 +55,18 @@ type tnefAttach struct {
 
 // decodeTNEF reads a TNEF stream: the message body from attBody or the
 // PR_BODY / PR_BODY_HTML / PR_RTF_COMPRESSED properties, and each attached
-// file from attAttachTitle/attAttachData or its MAPI properties.
-func decodeTNEF(b []byte) (*tnefResult, error) {
+// file from attAttachTitle/attAttachData or its MAPI properties. At most
+// maxFiles files are kept (result.files counts them all). The files' data
+// are slices of b, so together they are never larger than b; the body
+// text is capped as decompressRTF, rtfToText and htmlToText say. When the
+// budget runs out, what was read so far is returned.
+func decodeTNEF(b []byte, bud *budget, maxFiles, maxText int) (*tnefResult, error) {
 	if len(b) < 6 || binary.LittleEndian.Uint32(b) != tnefSignature {
 		return nil, errTNEF
 	}
-	t := &tnefDecoder{codepage: "windows-1252"}
+	t := &tnefDecoder{codepage: "windows-1252", bud: bud, maxFiles: maxFiles, maxText: maxText}
 	pos := 6
-	for pos+9 <= len(b) {
+	for pos+9 <= len(b) && !bud.tick() {
 		level := b[pos]
 		id := binary.LittleEndian.Uint32(b[pos+1:]) & 0xFFFF
 		n := int(binary.LittleEndian.Uint32(b[pos+5:]))
@@ -81,13 +86,31 @@ type tnefDecoder struct {
 	html     string
 	rtf      []byte
 	atts     []*tnefAttach
+	current  *tnefAttach // the file being read; past maxFiles, scratch
+	scratch  tnefAttach
+	files    int
+	maxFiles int
+	maxText  int
+	bud      *budget
 }
 
 func (t *tnefDecoder) cur() *tnefAttach {
-	if len(t.atts) == 0 {
-		t.atts = append(t.atts, &tnefAttach{})
+	if t.current == nil {
+		t.newAttach()
 	}
-	return t.atts[len(t.atts)-1]
+	return t.current
+}
+
+// newAttach starts the next file; past maxFiles it is read and dropped.
+func (t *tnefDecoder) newAttach() {
+	t.files++
+	if len(t.atts) < t.maxFiles {
+		t.current = &tnefAttach{}
+		t.atts = append(t.atts, t.current)
+		return
+	}
+	t.scratch = tnefAttach{}
+	t.current = &t.scratch
 }
 
 func (t *tnefDecoder) attribute(level byte, id uint32, data []byte) {
@@ -101,7 +124,7 @@ func (t *tnefDecoder) attribute(level byte, id uint32, data []byte) {
 	case attMsgProps:
 		t.props(data, nil)
 	case attAttachRendData:
-		t.atts = append(t.atts, &tnefAttach{})
+		t.newAttach()
 	case attAttachTitle:
 		t.cur().title = t.str8(data)
 	case attAttachData:
@@ -133,7 +156,7 @@ func indexNUL(b []byte) int {
 func (t *tnefDecoder) props(b []byte, a *tnefAttach) {
 	r := &byteReader{b: b}
 	count := r.u32()
-	for i := uint32(0); i < count && r.ok(); i++ {
+	for i := uint32(0); i < count && r.ok() && !t.bud.tick(); i++ {
 		typ, id := r.u16(), r.u16()
 		if id >= 0x8000 { // named property: GUID, kind, id or name
 			r.skip(16)
@@ -204,12 +227,13 @@ func (t *tnefDecoder) prop(a *tnefAttach, id, typ uint16, val []byte) {
 }
 
 func (t *tnefDecoder) result() *tnefResult {
-	res := &tnefResult{text: t.body}
+	res := &tnefResult{files: t.files}
+	res.text, res.textCapped = cutText(t.body, t.maxText)
 	if strings.TrimSpace(res.text) == "" && t.html != "" {
-		res.text = htmlToText(t.html)
+		res.text, res.textCapped = htmlToText(t.html, t.bud, t.maxText)
 	}
 	if strings.TrimSpace(res.text) == "" && t.rtf != nil {
-		res.text = rtfBodyText(t.rtf)
+		res.text, res.textCapped = rtfBodyText(t.rtf, t.bud, t.maxText)
 	}
 	for _, a := range t.atts {
 		if a.data == nil && a.title == "" && a.longName == "" {
@@ -322,52 +346,4 @@ func (r *byteReader) value(typ uint16) ([]byte, bool) {
 		return v, r.ok()
 	}
 	return nil, false
-}
-
-func isTNEF(ctype, name string) bool {
-	return ctype == "application/ms-tnef" || ctype == "application/vnd.ms-tnef" || strings.EqualFold(name, "winmail.dat")
-}
-
-// addTNEF unpacks a winmail.dat into the message's attachments and hands
-// back its body text. It reports false when the data is not TNEF, so that
-// the caller keeps it as an ordinary attachment. owned says data is a
-// decoded copy the files may point into, not the caller's buffer.
-func (p *parser) addTNEF(data []byte, owned bool, text *string) bool {
-	res, err := decodeTNEF(data)
-	if res == nil {
-		p.warnOnce("winmail.dat is not a TNEF stream: kept as an attachment")
-		return false
-	}
-	if err != nil {
-		p.warnOnce("winmail.dat is damaged: unpacked what could be read")
-	}
-	if *text == "" {
-		*text = res.text
-	}
-	for _, a := range res.attachments {
-		if a.Data != nil && !owned {
-			a.Data = append([]byte(nil), a.Data...) // never hand out the caller's buffer
-		}
-		p.msg.Attachments = append(p.msg.Attachments, a)
-	}
-	return true
-}
-
-// typeByExtension guesses the media type of a TNEF file, which often has
-// none. A fixed table keeps results the same on every machine.
-func typeByExtension(name string) string {
-	ext := strings.ToLower(path.Ext(name))
-	if t, ok := extTypes[ext]; ok {
-		return t
-	}
-	return "application/octet-stream"
-}
-
-var extTypes = map[string]string{
-	".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-	".gif": "image/gif", ".txt": "text/plain", ".htm": "text/html", ".html": "text/html",
-	".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".zip": "application/zip",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".msg":  "application/vnd.ms-outlook", ".eml": "message/rfc822", ".ics": "text/calendar",
 }

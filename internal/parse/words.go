@@ -51,6 +51,9 @@ func decodeWords(s string) (string, string) {
 			break
 		}
 		charset, data, n, ok := parseWord(s[i:])
+		if n < 0 {
+			break // no "?=" anywhere after: no word can follow
+		}
 		if !ok {
 			flush()
 			sb.WriteString(s[:i+2])
@@ -77,7 +80,9 @@ func decodeWords(s string) (string, string) {
 }
 
 // parseWord parses one encoded word at the start of s ("=?cs?Q?text?=") and
-// returns its charset, decoded bytes and length.
+// returns its charset, decoded bytes and length. n is -1 when s holds no
+// "?=" at all, so that the caller stops looking: searching for the end
+// again at every "=?" would make a header of broken words quadratic.
 func parseWord(s string) (charset string, data []byte, n int, ok bool) {
 	rest := s[2:]
 	q1 := strings.IndexByte(rest, '?')
@@ -93,20 +98,21 @@ func parseWord(s string) (charset string, data []byte, n int, ok bool) {
 		return "", nil, 0, false
 	}
 	enc := rest[0] | 0x20
+	if enc != 'b' && enc != 'q' {
+		return "", nil, 0, false
+	}
 	rest = rest[2:]
 	end := strings.Index(rest, "?=")
 	if end < 0 {
-		return "", nil, 0, false
+		return "", nil, -1, false
 	}
 	text := rest[:end]
 	n = 2 + q1 + 1 + 2 + end + 2
 	switch enc {
 	case 'b':
 		data = decodeBase64Lenient(nil, []byte(text))
-	case 'q':
-		data = decodeQWord(text)
 	default:
-		return "", nil, 0, false
+		data = decodeQWord(text)
 	}
 	return charset, data, n, true
 }

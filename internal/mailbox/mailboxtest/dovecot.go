@@ -39,12 +39,13 @@ type Dovecot struct {
 	cmd     *exec.Cmd
 	done    chan struct{} // closed when the dovecot master exits
 	err     error         // its exit error, set before done is closed
+	oauth2  string        // WithOAuth2: the introspection URL
 }
 
 // StartDovecot starts a Dovecot that stops when the test ends. It skips the
 // test when Dovecot is not installed, except under CI=true, where a missing
 // Dovecot fails it.
-func StartDovecot(t testing.TB) *Dovecot {
+func StartDovecot(t testing.TB, opts ...DovecotOption) *Dovecot {
 	t.Helper()
 	bin, err := findBinary("dovecot", "/usr/sbin/dovecot")
 	if err != nil {
@@ -54,7 +55,7 @@ func StartDovecot(t testing.TB) *Dovecot {
 		}
 		t.Skip(msg)
 	}
-	d, err := startDovecot(bin)
+	d, err := startDovecot(bin, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func findBinary(name string, fallbacks ...string) (string, error) {
 	return "", fmt.Errorf("mailboxtest: %s not found", name)
 }
 
-func startDovecot(bin string) (*Dovecot, error) {
+func startDovecot(bin string, opts ...DovecotOption) (*Dovecot, error) {
 	// Not t.TempDir: it is 0700 and the mail processes do not run as root.
 	// Short, for the unix sockets in base_dir.
 	dir, err := os.MkdirTemp("", "kd-dovecot-")
@@ -90,6 +91,9 @@ func startDovecot(bin string) (*Dovecot, error) {
 	}
 	d := &Dovecot{Dir: dir, conf: filepath.Join(dir, "dovecot.conf"),
 		Account: Account{Username: DovecotUsername, Password: DovecotPassword, TLS: "none"}}
+	for _, o := range opts {
+		o(d)
+	}
 	var lastErr error
 	for range 3 { // the free port we picked may be taken before dovecot binds it
 		if lastErr = d.start(bin); lastErr == nil {
@@ -111,7 +115,15 @@ ssl = yes
 ssl_cert = <{{.Dir}}/cert.pem
 ssl_key = <{{.Dir}}/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{{if .OAuth2}} xoauth2 oauthbearer{{end}}
+{{- if .OAuth2}}
+auth_failure_delay = 0
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+{{- end}}
 log_path = {{.Dir}}/dovecot.log
 postmaster_address = postmaster@localhost
 mail_location = maildir:{{.Dir}}/mail/%u
@@ -120,8 +132,18 @@ default_internal_user = {{.User}}
 default_internal_group = {{.Group}}
 default_login_user = {{.User}}
 {{- end}}
+{{- if .OAuth2}}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {{.Dir}}/dovecot-oauth2.conf.ext
+}
+{{- end}}
 passdb {
   driver = passwd-file
+{{- if .OAuth2}}
+  mechanisms = plain login none
+{{- end}}
   args = scheme=PLAIN username_format=%u {{.Dir}}/passwd
 }
 userdb {
@@ -182,11 +204,12 @@ type confData struct {
 	Dir, Instance, User, Group string
 	UID, GID, Port, TLSPort    int
 	Root                       bool
+	OAuth2                     string // introspection URL: an oauth2 passdb
 }
 
 func (d *Dovecot) writeConfig(port, tlsPort int) error {
 	c := confData{Dir: d.Dir, Instance: "klachtd-" + filepath.Base(d.Dir), Port: port, TLSPort: tlsPort,
-		Root: os.Geteuid() == 0, UID: os.Getuid(), GID: os.Getgid()}
+		Root: os.Geteuid() == 0, UID: os.Getuid(), GID: os.Getgid(), OAuth2: d.oauth2}
 	if c.Root {
 		nobody, err := user.Lookup("nobody")
 		if err != nil {
@@ -222,6 +245,7 @@ func (d *Dovecot) writeConfig(port, tlsPort int) error {
 		os.Chown(mail, c.UID, c.GID),
 		os.WriteFile(d.conf, conf.Bytes(), 0o644),
 		os.WriteFile(filepath.Join(d.Dir, "passwd"), []byte(d.Username+":{PLAIN}"+d.Password+"::::::\n"), 0o644),
+		d.writeOAuth2Conf(),
 	)
 	if err != nil {
 		return fmt.Errorf("mailboxtest: dovecot files: %w", err)

@@ -34,6 +34,7 @@ type Server struct {
 	mu     sync.Mutex
 	mails  []Received
 	notify chan struct{}
+	oauth2 *xoauth2 // StartOAuth2: AUTH XOAUTH2 checked by introspection
 }
 
 // Start listens on 127.0.0.1:0 and serves until Close.
@@ -89,13 +90,27 @@ func (x *session) Logout() error { return nil }
 
 // AuthMechanisms accepts PLAIN with any credentials, so clients that
 // authenticate can be tested too.
-func (x *session) AuthMechanisms() []string { return []string{"PLAIN"} }
+func (x *session) AuthMechanisms() []string {
+	if x.srv.oauth2 != nil {
+		return []string{"XOAUTH2"}
+	}
+	return []string{"PLAIN"}
+}
 
-func (x *session) Auth(string) (sasl.Server, error) {
+func (x *session) Auth(mech string) (sasl.Server, error) {
+	if x.srv.oauth2 != nil {
+		if mech != "XOAUTH2" {
+			return nil, smtp.ErrAuthUnknownMechanism
+		}
+		return x.srv.oauth2.server(x), nil
+	}
 	return sasl.NewPlainServer(func(identity, username, password string) error { return nil }), nil
 }
 
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	if x.srv.oauth2 != nil && !x.srv.oauth2.authed(x) {
+		return smtp.ErrAuthRequired
+	}
 	x.from = from
 	return nil
 }
