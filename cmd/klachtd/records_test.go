@@ -138,3 +138,55 @@ func zipless(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// A handler's "#bewaren <reden>" puts a legal hold on the case: it is
+// confirmed, recorded, and the purge keeps the case past its term.
+func TestHoldByMailSurvivesThePurge(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("")
+	h.deliver(complaint, time.Date(2026, 11, 2, 8, 0, 0, 0, deadline.Location()))
+	h.runOnce()
+	var notify sent
+	for _, m := range h.sentSince(0) {
+		if m.kind == "notify" {
+			notify = m
+		}
+	}
+	h.now = time.Date(2026, 11, 9, 10, 0, 0, 0, deadline.Location())
+	h.deliver(handlerReply(1, "klachten@gemeente.example", "", messageID(notify), "[KL-2026-000001] Nieuwe klacht",
+		"#bewaren bezwaar bij de Nationale ombudsman\n#sluit gegrond\n\nUw klacht is gegrond."), h.now)
+	h.runOnce()
+	if kinds := h.eventKinds("KL-2026-000001"); !strings.Contains(strings.Join(kinds, " "), "hold") {
+		t.Errorf("no hold event: %v", kinds)
+	}
+	var confirmed bool
+	for _, m := range h.sentSince(2) {
+		if m.kind == "confirm" && strings.Contains(decodeQP(m.body), "juridische blokkade: bezwaar bij de Nationale ombudsman") {
+			confirmed = true
+		}
+	}
+	if !confirmed {
+		t.Errorf("the hold was not confirmed to the handler: %s", kinds(h.sentSince(2)))
+	}
+	out := h.runRecords("purge", "--before", "2040-01-01")
+	if !strings.Contains(out, "KL-2026-000001  kept: legal hold (bezwaar bij de Nationale ombudsman)") {
+		t.Errorf("purge:\n%s", out)
+	}
+	if n := h.count(`SELECT count(*) FROM messages WHERE case_id = 1`); n != 2 {
+		t.Errorf("the held case has %d mails left, want 2", n)
+	}
+	// Released by the operator, the next run purges it.
+	h.runRecords("hold", "KL-2026-000001", "--release")
+	h.runRecords("purge", "--before", "2040-01-01")
+	if n := h.count(`SELECT count(*) FROM messages WHERE case_id = 1`); n != 0 {
+		t.Errorf("after release %d mails left, want 0", n)
+	}
+
+	// One bad mail does not stop the next: an ordinary complaint is
+	// still acknowledged exactly once.
+	h.deliver(strings.NewReplacer("complaint-1@", "complaint-9@", "jan@", "els@").Replace(complaint), h.now)
+	h.runOnce()
+	if n := h.count(`SELECT count(*) FROM outbox WHERE kind = 'ack' AND 'els@example.nl' = ANY(rcpt)`); n != 1 {
+		t.Errorf("%d acknowledgements to the next complainant, want 1", n)
+	}
+}

@@ -69,7 +69,7 @@ type commandTable []spec
 // commands builds the table from its families.
 func commands() commandTable {
 	var t commandTable
-	for _, family := range [][]spec{caseCommands(), peopleCommands(), termCommands(), closingCommands()} {
+	for _, family := range [][]spec{caseCommands(), peopleCommands(), termCommands(), closingCommands(), recordsCommands()} {
 		t = append(t, family...)
 	}
 	return t

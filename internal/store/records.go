@@ -103,3 +103,13 @@ func (s *Store) RegisterBetween(ctx context.Context, from, to time.Time) ([]Regi
 	}
 	return rows, nil
 }
+
+// HoldCase puts a legal hold with reason on a case inside tx, without an
+// event (the caller records one): the path of the mail command #bewaren.
+func (tx *Tx) HoldCase(ctx context.Context, caseID int64, reason string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET hold_reason = $2, hold_at = $3, updated_at = $3 WHERE id = $1`,
+		caseID, Clean(reason), now); err != nil {
+		return fmt.Errorf("store: hold: %w", err)
+	}
+	return nil
+}
