@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/klachtd/klachtd/internal/records"
 	"github.com/klachtd/klachtd/internal/records/browsertest"
+	"github.com/klachtd/klachtd/internal/store"
 	"github.com/klachtd/klachtd/internal/store/storetest"
 )
 
@@ -79,6 +82,27 @@ func TestDossierHoldsEveryMailAndShowsTheTimeline(t *testing.T) {
 	}
 }
 
+// addYear adds a deterministic spread of complaints over a year: several
+// per month, categories, outcomes, extensions, late and open ones.
+func addYear(t *testing.T, s *store.Store, year, from int, cats []string) {
+	t.Helper()
+	outcomes := []string{"gegrond", "ongegrond", "deels_gegrond", "gegrond", "informeel_opgelost", "ongegrond", "ingetrokken"}
+	n := from
+	for m := 1; m <= 11; m++ {
+		for i := 0; i < 2+(m*7)%5; i++ {
+			n++
+			received := ams(year, time.Month(m), 1+(i*6)%27)
+			spec := caseSpec{ref: fmt.Sprintf("KL-%d-%06d", year, n), who: person{"Burger", fmt.Sprintf("b%d@example.nl", n)},
+				category: cats[(n*3+m)%len(cats)], received: received, extensions: (n % 6) / 5}
+			if received.Before(ams(year, 11, 1)) || n%2 == 0 {
+				spec.closed = received.AddDate(0, 0, 10+(n*13)%50)
+				spec.outcome = outcomes[n%len(outcomes)]
+			}
+			addCase(t, s, spec)
+		}
+	}
+}
+
 var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
 // The register page renders its charts in headless Chromium, and the
@@ -86,12 +110,13 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 func TestRegisterPageChartsEqualTheCSV(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
-	cats := []string{"bouw", "afval"}
+	cats := []string{"bouw", "afval", "parkeren", "wachttijd", "bejegening"}
 	addCase(t, s, caseSpec{ref: "KL-2026-000001", who: jan, category: "bouw", received: ams(2026, 1, 5), closed: ams(2026, 2, 2), outcome: "gegrond"})
 	addCase(t, s, caseSpec{ref: "KL-2026-000002", who: piet, category: "afval", received: ams(2026, 1, 12), closed: ams(2026, 4, 20), outcome: "ongegrond", extensions: 1})
 	addCase(t, s, caseSpec{ref: "KL-2026-000003", who: kees, category: "=HYPERLINK(\"http://evil\")", received: ams(2026, 3, 9), closed: ams(2026, 3, 30), outcome: "gegrond"})
 	addCase(t, s, caseSpec{ref: "KL-2026-000004", who: anna, category: "bouw", received: ams(2026, 7, 1)})
 	addCase(t, s, caseSpec{ref: "KL-2026-000005", who: jan, category: "", received: ams(2026, 11, 30), closed: ams(2026, 12, 1), outcome: "deels_gegrond"})
+	addYear(t, s, 2026, 6, cats)
 	r := newRecords(s, ams(2026, 12, 1))
 	st, err := r.Stats(ctx, records.Year(2026), cats)
 	if err != nil {

@@ -47,7 +47,8 @@ func (r *Records) Dossier(ctx context.Context, ref, org string, w io.Writer) (*C
 	if err := writeDossierHTML(&html, f, org, r.o.Now()); err != nil {
 		return nil, err
 	}
-	if err := addFile(z, "dossier.html", []byte(html.String())); err != nil {
+	f.HTML = []byte(html.String())
+	if err := addFile(z, "dossier.html", f.HTML); err != nil {
 		return nil, err
 	}
 	if err := z.Close(); err != nil {

@@ -51,6 +51,7 @@ type CaseFile struct {
 	Case     store.Case
 	Docs     []Doc
 	Timeline []Line
+	HTML     []byte // dossier.html, once Dossier wrote it
 }
 
 // loadCaseFile reads a case's mails and events; keep decides which mails
