@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"database/sql"
@@ -106,6 +107,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 	}
 	from := outbox.Address{Name: c.Intake.Name, Address: c.Intake.Address}
 	queue := outbox.NewQueue(outbox.QueueOptions{From: from, Templates: tpl, River: d.river, Now: d.Now})
+	d.Records = records.New(records.Options{Store: d.Store, Policy: policy, MachineMailDays: c.Retention.MachineMailDays, Now: d.Now, Logger: d.Logger})
 	d.Intake = cases.NewIntake(cases.Options{
 		Store: d.Store, Queue: queue, Policy: policy, Calendar: cal,
 		Classify: classify.Config{IntakeAddresses: []string{c.Intake.Address}, LoopHeader: outbox.LoopHeader},
@@ -113,12 +115,11 @@ func (d *Daemon) Open(ctx context.Context) error {
 			MaxDuration: c.Limits.MaxParseDuration.Duration},
 		Language: c.Intake.Language, Intake: c.Intake.Address, IntakeName: c.Intake.Name,
 		People: cases.PeopleFromConfig(c), AutoRepliesPerDay: c.Intake.AutoRepliesPerDay, Caps: cases.CapsFromConfig(c.Intake),
-		Now: d.Now, Logger: d.Logger,
+		Now: d.Now, Logger: d.Logger, Dossier: d.dossierZip,
 	})
 	so := schedule.OptionsFromConfig(c)
 	so.Store, so.Queue, so.Policy, so.Calendar, so.Now, so.Logger = d.Store, queue, policy, cal, d.Now, d.Logger
 	d.Sweeper = schedule.New(so)
-	d.Records = records.New(records.Options{Store: d.Store, Policy: policy, MachineMailDays: c.Retention.MachineMailDays, Now: d.Now, Logger: d.Logger})
 	d.Watcher, err = mailbox.New(mailbox.Options{
 		Address: c.IMAP.Address, TLS: c.IMAP.TLS, TLSConfig: d.IMAPTLS,
 		Username: c.IMAP.Username, Password: c.IMAP.Password,
@@ -212,6 +213,15 @@ func (d *Daemon) Drain(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// dossierZip is the dossier of a case as a zip, for the mail command #dossier.
+func (d *Daemon) dossierZip(ctx context.Context, ref string) ([]byte, error) {
+	var b bytes.Buffer
+	if _, err := d.Records.Dossier(ctx, ref, d.Config.Intake.Name, &b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // recordCheck keeps the outcome of every look at the mailbox in the

@@ -190,3 +190,40 @@ func TestHoldByMailSurvivesThePurge(t *testing.T) {
 		t.Errorf("%d acknowledgements to the next complainant, want 1", n)
 	}
 }
+
+// "#dossier" sends the case's dossier as a zip to the handler who asked,
+// and to no one else.
+func TestDossierByMail(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("")
+	h.deliver(complaint, time.Date(2026, 11, 2, 8, 0, 0, 0, deadline.Location()))
+	h.runOnce()
+	var notify sent
+	for _, m := range h.sentSince(0) {
+		if m.kind == "notify" {
+			notify = m
+		}
+	}
+	h.now = time.Date(2026, 11, 9, 10, 0, 0, 0, deadline.Location())
+	h.deliver(handlerReply(1, "klachten@gemeente.example", "", messageID(notify), "[KL-2026-000001] Nieuwe klacht",
+		"#dossier\n#intern\n\nvoor de ombudsman"), h.now)
+	h.runOnce()
+	var dossier *sent
+	for _, m := range h.sentSince(2) {
+		if m.kind == "dossier" {
+			dossier = &m
+		}
+	}
+	if dossier == nil {
+		t.Fatalf("no dossier mail: %s", kinds(h.sentSince(2)))
+	}
+	if len(dossier.rcpt) != 1 || dossier.rcpt[0] != handlerAddr {
+		t.Errorf("dossier sent to %v, want only %s", dossier.rcpt, handlerAddr)
+	}
+	if !strings.Contains(dossier.body, "dossier-KL-2026-000001.zip") || !strings.Contains(dossier.body, "application/zip") {
+		t.Errorf("dossier mail without the zip:\n%.600s", dossier.body)
+	}
+	if n := h.count(`SELECT count(*) FROM case_events WHERE kind = 'dossier_sent'`); n != 1 {
+		t.Errorf("%d dossier_sent events, want 1", n)
+	}
+}

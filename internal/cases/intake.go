@@ -120,6 +120,10 @@ type Options struct {
 	RefPrefix         string // "KL"
 	Now               func() time.Time
 	Logger            *slog.Logger
+
+	// Dossier builds the dossier zip of a case (internal/records), for
+	// the mail command #dossier; nil refuses that command.
+	Dossier func(ctx context.Context, ref string) ([]byte, error)
 }
 
 // NewIntake returns an Intake.

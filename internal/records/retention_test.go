@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/records"
@@ -186,5 +187,26 @@ func TestRetentionYearsByPreset(t *testing.T) {
 		if got := r.RetentionYears(name); got != want {
 			t.Errorf("%q: %d years, want %d", name, got, want)
 		}
+	}
+}
+
+// With [retention] auto the daemon runs the purge at once and then daily.
+func TestRunDailyPurgesAtStart(t *testing.T) {
+	s := storetest.New(t)
+	addCase(t, s, caseSpec{ref: "KL-2019-000001", who: jan, received: ams(2019, 3, 2), closed: ams(2019, 4, 1), outcome: "gegrond"})
+	r := newRecords(s, ams(2026, 12, 1))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.RunDaily(ctx, time.Hour) }()
+	until := time.Now().Add(10 * time.Second)
+	for count(t, s, `SELECT count(*) FROM cases WHERE purged_at IS NOT NULL`) == 0 {
+		if time.Now().After(until) {
+			t.Fatal("the daily purge did not run at start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("RunDaily: %v", err)
 	}
 }

@@ -113,3 +113,12 @@ func (tx *Tx) HoldCase(ctx context.Context, caseID int64, reason string, now tim
 	}
 	return nil
 }
+
+// SenderOf is the From address of a stored incoming mail, in lower case.
+func (tx *Tx) SenderOf(ctx context.Context, messageRow int64) (string, error) {
+	var from string
+	if err := tx.GetContext(ctx, &from, `SELECT from_address FROM messages WHERE id = $1`, messageRow); err != nil {
+		return "", fmt.Errorf("store: sender of message %d: %w", messageRow, notFound(err))
+	}
+	return from, nil
+}
