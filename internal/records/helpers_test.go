@@ -140,6 +140,9 @@ func mustOutbox(t *testing.T, tx *store.Tx, caseID int64, kind, to, subject, bod
 	if _, err := tx.InsertOutbox(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := tx.Exec(`UPDATE outbox SET status = 'sent', sent_at = created_at WHERE id = $1`, m.ID); err != nil {
+		t.Fatal(err)
+	}
 	return m.ID
 }
 

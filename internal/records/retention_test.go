@@ -164,6 +164,25 @@ func TestPurgeRemovesPersonalDataKeepsTheStub(t *testing.T) {
 	}
 }
 
+// A case with a mail still queued for delivery waits for the next run.
+func TestPurgeWaitsForQueuedMail(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	id := addCase(t, s, caseSpec{ref: "KL-2019-000001", who: jan, received: ams(2019, 3, 2), closed: ams(2019, 4, 1), outcome: "gegrond"})
+	if _, err := s.DB().Exec(`UPDATE outbox SET status = 'queued' WHERE case_id = $1 AND kind = 'ack'`, id); err != nil {
+		t.Fatal(err)
+	}
+	r := newRecords(s, ams(2026, 12, 1))
+	res, err := r.Purge(ctx, deadline.NewDate(2026, 12, 1), false, nil)
+	if err != nil || len(res.Purged) != 0 || !slices.Equal(res.Busy, []string{"KL-2019-000001"}) {
+		t.Errorf("purge with a queued mail: %+v, %v", res, err)
+	}
+	s.DB().Exec(`UPDATE outbox SET status = 'sent' WHERE case_id = $1`, id)
+	if res, _ := r.Purge(ctx, deadline.NewDate(2026, 12, 1), false, nil); len(res.Purged) != 1 {
+		t.Errorf("after delivery: %+v", res)
+	}
+}
+
 // --before a later day purges what will be past its term then: a trial run.
 func TestPurgeBeforeALaterDay(t *testing.T) {
 	s := storetest.New(t)

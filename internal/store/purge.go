@@ -81,7 +81,8 @@ type PurgeCounts struct {
 // personal parts of its events (see the comment at the top of this file).
 // What stays is the stub the register counts. It refuses (ErrNotEligible) a
 // case that is open, on hold, purged already, or closed at or after
-// closedBefore, and returns ErrBusy when the case is locked elsewhere. rule
+// closedBefore, and returns ErrBusy when the case is locked elsewhere or
+// has a mail still queued for delivery. rule
 // names why ("retention awb 5y", "erasure request").
 func (s *Store) PurgeCase(ctx context.Context, id int64, closedBefore, now time.Time, rule string) (PurgeCounts, error) {
 	var pc PurgeCounts
@@ -92,6 +93,13 @@ func (s *Store) PurgeCase(ctx context.Context, id int64, closedBefore, now time.
 		}
 		if c.PurgedAt.Valid || !c.ClosedAt.Valid || c.HoldReason != "" || !c.ClosedAt.Time.Before(closedBefore) {
 			return ErrNotEligible
+		}
+		queued, err := tx.hasQueuedMail(ctx, id)
+		if err != nil {
+			return err
+		}
+		if queued {
+			return ErrBusy // a mail still on its way: the next run
 		}
 		pc = PurgeCounts{Rule: rule, ClosedAt: c.ClosedAt.Time, PurgedCase: c.Ref}
 		if _, err := tx.ExecContext(ctx, `SELECT set_config('klachtd.purge', pg_current_xact_id()::text, true)`); err != nil {
@@ -134,6 +142,15 @@ func (tx *Tx) lockForPurge(ctx context.Context, id int64) (*RetentionCase, error
 		return nil, fmt.Errorf("store: purge: lock case: %w", err)
 	}
 	return &c, nil
+}
+
+func (tx *Tx) hasQueuedMail(ctx context.Context, caseID int64) (bool, error) {
+	var queued bool
+	err := tx.GetContext(ctx, &queued, `SELECT EXISTS (SELECT 1 FROM outbox WHERE case_id = $1 AND status = 'queued')`, caseID)
+	if err != nil {
+		return false, fmt.Errorf("store: purge: queued mail: %w", err)
+	}
+	return queued, nil
 }
 
 // purgeEvents replaces the case's events by de-identified copies.
