@@ -118,6 +118,12 @@ func TestRecordsOfACaseThroughTheDaemon(t *testing.T) {
 	if out := h.runRecords("hold", "KL-2026-000002", "--reason", "bezwaar loopt"); !strings.Contains(out, "on hold (bezwaar loopt)") {
 		t.Errorf("hold: %s", out)
 	}
+	if out := h.runRecords("subject-access", "piet@example.nl", "--erase"); !strings.Contains(out, "KL-2026-000002  refused: de klacht is nog in behandeling") {
+		t.Errorf("subject-access --erase:\n%s", out)
+	}
+	if n := h.count(`SELECT count(*) FROM messages WHERE case_id = 2`); n != 1 {
+		t.Errorf("an erasure request removed an open case's mail")
+	}
 
 	// The register page and the quarter report.
 	h.runRecords("register", "--year", "2026", "--html", filepath.Join(dir, "r.html"))
