@@ -65,14 +65,10 @@ func (s *Store) RetentionByRef(ctx context.Context, ref string) (*RetentionCase,
 
 // PurgeCounts is what one purge removed.
 type PurgeCounts struct {
-	Mails      int `json:"mails"`
-	MailBytes  int `json:"mail_bytes"`
-	Outgoing   int `json:"outgoing"`
-	Events     int `json:"events"`
-	FieldsSet  int `json:"personal_fields"`
-	Rule       string
-	ClosedAt   time.Time
-	PurgedCase string
+	Mails     int // incoming mails deleted
+	MailBytes int // their raw size
+	Outgoing  int // outgoing mails deleted
+	Events    int // events replaced by de-identified copies
 }
 
 // PurgeCase removes the personal data of one closed case in one
@@ -101,7 +97,6 @@ func (s *Store) PurgeCase(ctx context.Context, id int64, closedBefore, now time.
 		if queued {
 			return ErrBusy // a mail still on its way: the next run
 		}
-		pc = PurgeCounts{Rule: rule, ClosedAt: c.ClosedAt.Time, PurgedCase: c.Ref}
 		if _, err := tx.ExecContext(ctx, `SELECT set_config('klachtd.purge', pg_current_xact_id()::text, true)`); err != nil {
 			return fmt.Errorf("store: purge guard: %w", err)
 		}
@@ -114,7 +109,6 @@ func (s *Store) PurgeCase(ctx context.Context, id int64, closedBefore, now time.
 		if err := tx.purgeCaseFields(ctx, id, now); err != nil {
 			return err
 		}
-		pc.FieldsSet = 7
 		return tx.AddEvent(ctx, &Event{CaseID: id, At: now, Actor: "klachtd", Kind: "purged", Detail: Detail(map[string]any{
 			"rule": rule, "closed_at": c.ClosedAt.Time, "mails_in": pc.Mails, "mail_bytes": pc.MailBytes,
 			"mails_out": pc.Outgoing, "events_deidentified": pc.Events,
@@ -224,26 +218,30 @@ func (s *Store) PurgeCaseless(ctx context.Context, before time.Time, limit int, 
 		}
 		return in, out, nil
 	}
-	for _, q := range []struct {
-		table, where string
-		n            *int
-	}{{"messages m", caselessMail, &in}, {"outbox o", caselessOutbox, &out}} {
-		for {
-			var n int
-			alias := q.table[len(q.table)-1:]
-			err := s.db.QueryRowxContext(ctx, `WITH d AS (DELETE FROM `+q.table+` WHERE id IN (
-				SELECT id FROM `+q.table+` WHERE `+q.where+` ORDER BY id LIMIT $2) RETURNING `+alias+`.id)
-				SELECT count(*) FROM d`, before, limit).Scan(&n)
-			if err != nil {
-				return in, out, fmt.Errorf("store: purge case-less mails: %w", err)
-			}
-			*q.n += n
-			if n < limit {
-				break
-			}
+	if in, err = s.deleteBatches(ctx, `DELETE FROM messages WHERE id IN (
+		SELECT id FROM messages m WHERE `+caselessMail+` ORDER BY id LIMIT $2)`, before, limit); err != nil {
+		return in, 0, err
+	}
+	out, err = s.deleteBatches(ctx, `DELETE FROM outbox WHERE id IN (
+		SELECT id FROM outbox o WHERE `+caselessOutbox+` ORDER BY id LIMIT $2)`, before, limit)
+	return in, out, err
+}
+
+// deleteBatches runs a DELETE of at most limit rows ($2) until it deletes
+// fewer, each batch its own transaction, and returns the rows deleted.
+func (s *Store) deleteBatches(ctx context.Context, q string, before time.Time, limit int) (int, error) {
+	total := 0
+	for {
+		res, err := s.db.ExecContext(ctx, q, before, limit)
+		if err != nil {
+			return total, fmt.Errorf("store: purge case-less mails: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		total += int(n)
+		if int(n) < limit {
+			return total, nil
 		}
 	}
-	return in, out, nil
 }
 
 const caselessMail = `m.case_id IS NULL AND m.internal_date < $1
