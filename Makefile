@@ -1,8 +1,8 @@
 # klachtd — make targets. `make test` is the test command: it installs what a
 # fresh Debian machine lacks (PostgreSQL server binaries, Dovecot, Chromium for
 # the browser tests) when run as root, then runs every test with the race
-# detector. Tests start their own
-# throwaway PostgreSQL cluster unless KLACHTD_TEST_DATABASE_URL is set.
+# detector. Tests start their own throwaway PostgreSQL cluster unless
+# KLACHTD_TEST_DATABASE_URL is set.
 
 GO       ?= go
 BIN      := bin/klachtd
