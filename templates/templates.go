@@ -153,6 +153,11 @@ func (s *Set) funcs(lang string) map[string]any {
 			y, m, d = v.In(s.loc).Date()
 		case deadline.Date:
 			y, m, d = v.Year, v.Month, v.Day
+		case *deadline.Date:
+			if v == nil {
+				return ""
+			}
+			y, m, d = v.Year, v.Month, v.Day
 		default:
 			return fmt.Sprint(v)
 		}

@@ -115,7 +115,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 			MaxDuration: c.Limits.MaxParseDuration.Duration},
 		Language: c.Intake.Language, Intake: c.Intake.Address, IntakeName: c.Intake.Name,
 		People: cases.PeopleFromConfig(c), AutoRepliesPerDay: c.Intake.AutoRepliesPerDay, Caps: cases.CapsFromConfig(c.Intake),
-		Now: d.Now, Logger: d.Logger, Dossier: d.dossierZip,
+		Contact: cases.ContactFromConfig(c.Intake), Now: d.Now, Logger: d.Logger, Dossier: d.dossierZip,
 	})
 	so := schedule.OptionsFromConfig(c)
 	so.Store, so.Queue, so.Policy, so.Calendar, so.Now, so.Logger = d.Store, queue, policy, cal, d.Now, d.Logger

@@ -24,6 +24,7 @@ import (
 	"github.com/klachtd/klachtd/internal/mailbox/mailboxtest"
 	"github.com/klachtd/klachtd/internal/outbox/smtptest"
 	"github.com/klachtd/klachtd/internal/pgtemp"
+	"github.com/klachtd/klachtd/internal/schedule"
 	"github.com/klachtd/klachtd/internal/store"
 )
 
@@ -153,7 +154,10 @@ func (x *demo) story(ctx context.Context) error {
 }
 
 // handlerStory: the handler answers from Outlook (relayed to the
-// complainant), extends the English case, and closes the Dutch one.
+// complainant), names the person complained about and plans a hearing
+// (copy and invitations), extends the English case, records the hearing's
+// report and a measure, closes the Dutch one (a decision letter with the
+// recourse), and later records that the measure worked.
 func (x *demo) handlerStory(ctx context.Context) error {
 	for _, st := range []struct {
 		day   time.Time
@@ -162,8 +166,11 @@ func (x *demo) handlerStory(ctx context.Context) error {
 		kinds []string // the outbox kinds the mail answers (the newest wins)
 	}{
 		{time.Date(2026, 11, 4, 10, 35, 0, 0, deadline.Location()), "05-handler-answer.eml", "KL-2026-000001", []string{"notify"}},
+		{time.Date(2026, 11, 10, 11, 25, 0, 0, deadline.Location()), "08-handler-hearing.eml", "KL-2026-000001", []string{"forward"}},
 		{time.Date(2026, 11, 23, 14, 5, 0, 0, deadline.Location()), "06-handler-extend.eml", "KL-2026-000002", []string{"notify"}},
+		{time.Date(2026, 11, 24, 12, 15, 0, 0, deadline.Location()), "09-handler-report.eml", "KL-2026-000001", []string{"hearing_reminder"}},
 		{time.Date(2026, 11, 27, 16, 50, 0, 0, deadline.Location()), "07-handler-close.eml", "KL-2026-000001", []string{"forward"}},
+		{time.Date(2026, 12, 14, 9, 45, 0, 0, deadline.Location()), "10-handler-effective.eml", "KL-2026-000001", []string{"measure_check"}},
 	} {
 		if err := x.sweepUntil(ctx, st.day); err != nil {
 			return err
@@ -258,7 +265,10 @@ func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
 		what := map[string]string{"ack": "acknowledgement", "notify": "notification to the handler",
 			"forward": "follow-up forwarded to the handler", "relay": "handler's answer relayed to the complainant",
 			"confirm": "confirmation to the handler", "extension": "extension notice to the complainant",
-			"extension_respondent": "extension notice to the person complained about"}[m.Kind]
+			"extension_respondent": "extension notice to the person complained about",
+			"respondent_copy":      "copy of the complaint and its attachments to the person complained about",
+			"hearing":              "invitation to the hearing", "committee": "committee notice to the complainant",
+			"decision": "decision letter (reasoning, measures, hearing report, recourse) to the complainant"}[m.Kind]
 		if what == "" {
 			what = m.Kind
 		}
@@ -287,6 +297,26 @@ func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
 		return "the handler's text (without commands and quoted history) goes to the complainant"
 	case "internal_note":
 		return "kept as an internal note"
+	case "hearing_planned":
+		return fmt.Sprintf("#hoorzitting: hearing on case %s at %s (%s)", ref, d["at"], d["place"])
+	case "hearing_report":
+		return "#verslag: the text is the hearing report (internal, goes with the decision)"
+	case "hearing_waived":
+		return fmt.Sprintf("#geen-hoorzitting: %s", d["reason"])
+	case "respondent_copy":
+		return fmt.Sprintf("the person complained about (%s) gets a copy of the complaint", d["to"])
+	case "measure_added":
+		return fmt.Sprintf("#maatregel: %q, check due %v", d["text"], d["due"])
+	case "measure_checked":
+		return fmt.Sprintf("#effectief: measure %v worked: %s (%s)", d["n"], d["result"], d["note"])
+	case "decision_sent":
+		return "the handler's text is the reasoning of the decision letter"
+	case "committee":
+		return fmt.Sprintf("#commissie: %s; decision due moved from %s to %s", d["name"], d["from"], d["to"])
+	case "reopened":
+		return fmt.Sprintf("#heropen: case %s taken up again (%s)", ref, d["reason"])
+	case "mail_after_closing":
+		return fmt.Sprintf("mail to the closed case %s: recorded and forwarded; the case stays closed", ref)
 	default:
 		return fmt.Sprintf("%s on case %s %s", e.Kind, ref, string(e.Detail))
 	}
@@ -409,6 +439,8 @@ var demoStops = []struct {
 	why string
 }{
 	{time.Date(2026, 11, 16, 7, 30, 0, 0, deadline.Location()), "two weeks after receipt"},
+	{time.Date(2026, 11, 23, 7, 30, 0, 0, deadline.Location()), "the day before the hearing"},
+	{time.Date(2026, 12, 11, 7, 30, 0, 0, deadline.Location()), "the measure's date"},
 	{time.Date(2026, 12, 24, 7, 30, 0, 0, deadline.Location()), "10 working days before the extended due date"},
 	{time.Date(2027, 1, 12, 9, 0, 0, 0, deadline.Location()), "the day after the extended due date"},
 	{time.Date(2027, 1, 12, 15, 0, 0, 0, deadline.Location()), "the same day, a later sweep"},
@@ -441,7 +473,8 @@ func (x *demo) sweep(ctx context.Context, why string) error {
 	at := x.clock.Format("Mon 2 Jan 2006 15:04")
 	fmt.Fprintf(x.out, "%s  scheduler sweep (%s)\n", at, why)
 	pad := strings.Repeat(" ", len(at)+2)
-	ms, err := x.d.Store.OutboxAfter(ctx, x.lastOutbox, []string{"reminder", "escalation", "digest"})
+	ms, err := x.d.Store.OutboxAfter(ctx, x.lastOutbox, []string{"reminder", "escalation", "digest",
+		schedule.KindHearingReminder, schedule.KindMeasureCheck, schedule.KindFollowup})
 	if err != nil {
 		return err
 	}
@@ -460,6 +493,12 @@ func (x *demo) sweep(ctx context.Context, why string) error {
 				return err
 			}
 			what = fmt.Sprintf("%s %s", m.Kind, parts[2])
+		case schedule.KindHearingReminder, schedule.KindMeasureCheck, schedule.KindFollowup:
+			if name, err = x.d.Store.CaseRef(ctx, m.CaseID.Int64); err != nil {
+				return err
+			}
+			what = map[string]string{schedule.KindHearingReminder: "hearing reminder (the day before)",
+				schedule.KindMeasureCheck: "measure check (did it work? #effectief)", schedule.KindFollowup: "follow-up question"}[m.Kind]
 		case "digest":
 			what = "daily digest"
 		}

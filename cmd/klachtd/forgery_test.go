@@ -69,7 +69,7 @@ func TestHandlerMailNeedsAnAlignedPass(t *testing.T) {
 	}
 	for i, ar := range forged {
 		h.deliver(handlerReply(10+i, "klachten@gemeente.example", "", "complaint-1@example.nl", "[KL-2026-000001] x",
-			"#sluit ongegrond\n\nUw klacht is afgewezen. Claim uw schadevergoeding op https://phish.example/claim", ar), at(3, 10, i))
+			"#geen-hoorzitting klager wil niet gehoord worden\n#sluit ongegrond\n\nUw klacht is afgewezen. Claim uw schadevergoeding op https://phish.example/claim", ar), at(3, 10, i))
 		h.runOnce()
 	}
 	got := h.sentSince(n)
@@ -95,11 +95,11 @@ func TestHandlerMailNeedsAnAlignedPass(t *testing.T) {
 	// The handler's real mail: DMARC passes at our own host.
 	n = len(h.smtp.Mails())
 	h.deliver(handlerReply(20, "klachten@gemeente.example", "", "complaint-1@example.nl", "[KL-2026-000001] x",
-		"#sluit ongegrond\n\nBeste heer De Vries, uw klacht is ongegrond.",
+		"#geen-hoorzitting klager wil niet gehoord worden\n#sluit ongegrond\n\nBeste heer De Vries, uw klacht is ongegrond.",
 		"Authentication-Results: "+trustedMX+"; spf=fail smtp.mailfrom=gemeente.example; dkim=pass (2048-bit key; secure) header.d=gemeente.example; dmarc=pass (p=reject) header.from=gemeente.example"),
 		at(3, 11, 0))
 	h.runOnce()
-	if got := h.sentSince(n); !sameKinds(got, "relay→jan@example.nl", "confirm→"+handlerAddr) {
+	if got := h.sentSince(n); !sameKinds(got, "decision→jan@example.nl", "confirm→"+handlerAddr) {
 		t.Errorf("after the authenticated answer: %s", kinds(got))
 	}
 	if c := h.caseByRef("KL-2026-000001"); c.Status != store.StatusClosed {
@@ -116,10 +116,10 @@ func TestHandlerMailNeedsOneFromMailbox(t *testing.T) {
 	h.withHandler("")
 	n := h.openCase()
 	two := withFrom(handlerReply(1, "klachten@gemeente.example", "", "complaint-1@example.nl", "[KL-2026-000001] x",
-		"#sluit ongegrond\n\nUw klacht is ongegrond."), "eve@evil.example, Bea Handel <"+handlerAddr+">")
+		"#geen-hoorzitting klager wil niet gehoord worden\n#sluit ongegrond\n\nUw klacht is ongegrond."), "eve@evil.example, Bea Handel <"+handlerAddr+">")
 	h.deliver(two, at(3, 10, 0))
 	h.deliver(handlerReply(2, "klachten@gemeente.example", "", "complaint-1@example.nl", "[KL-2026-000001] x",
-		"#sluit ongegrond\n\nUw klacht is ongegrond.", "Sender: eve@evil.example"), at(3, 10, 1))
+		"#geen-hoorzitting klager wil niet gehoord worden\n#sluit ongegrond\n\nUw klacht is ongegrond.", "Sender: eve@evil.example"), at(3, 10, 1))
 	h.runOnce()
 	got := h.sentSince(n)
 	if kinds(got) != "confirm→"+handlerAddr+" confirm→"+handlerAddr {
@@ -135,9 +135,9 @@ func TestHandlerMailNeedsOneFromMailbox(t *testing.T) {
 	}
 	n = len(h.smtp.Mails())
 	h.deliver(handlerReply(3, "klachten@gemeente.example", "", "complaint-1@example.nl", "[KL-2026-000001] x",
-		"#sluit ongegrond\n\nUw klacht is ongegrond."), at(3, 11, 0))
+		"#geen-hoorzitting klager wil niet gehoord worden\n#sluit ongegrond\n\nUw klacht is ongegrond."), at(3, 11, 0))
 	h.runOnce()
-	if got := h.sentSince(n); !sameKinds(got, "relay→jan@example.nl", "confirm→"+handlerAddr) {
+	if got := h.sentSince(n); !sameKinds(got, "decision→jan@example.nl", "confirm→"+handlerAddr) {
 		t.Errorf("after the handler's own mail: %s", kinds(got))
 	}
 	h.ordinaryComplaint(1)
@@ -179,9 +179,9 @@ func TestHandlerNoticesNeedAuthenticationAndAreCapped(t *testing.T) {
 	h.now = h.now.Add(25 * time.Hour)
 	n = len(h.smtp.Mails())
 	h.deliver(handlerReply(20, "klachten@gemeente.example", "", "complaint-1@example.nl", "[KL-2026-000001] x",
-		"#sluit gegrond\n\nUw klacht is gegrond.", pass), h.now)
+		"#geen-hoorzitting klager wil niet gehoord worden\n#sluit gegrond\n\nUw klacht is gegrond.", pass), h.now)
 	h.runOnce()
-	if got := h.sentSince(n); !sameKinds(got, "relay→jan@example.nl", "confirm→"+handlerAddr) {
+	if got := h.sentSince(n); !sameKinds(got, "decision→jan@example.nl", "confirm→"+handlerAddr) {
 		t.Errorf("after the handler's authenticated mail: %s", kinds(got))
 	}
 	h.ordinaryComplaint(1)
@@ -265,7 +265,7 @@ func TestAcknowledgementsAreCappedPerDomainAndPerHour(t *testing.T) {
 
 // Reply-To is not the complainant: a stranger's mail with the complainant's
 // address in Reply-To and the (guessable) reference in the subject does not
-// reopen the case. The complainant's own mail does, also from the From of
+// count as theirs. The complainant's own mail does, also from the From of
 // their first mail when they had asked for answers elsewhere.
 func TestComplainantIsMatchedOnFrom(t *testing.T) {
 	h := newHarness(t)
@@ -287,11 +287,13 @@ func TestComplainantIsMatchedOnFrom(t *testing.T) {
 	h.deliver("From: Jan de Vries <jan@example.nl>\nTo: klachten@gemeente.example\nSubject: Re: [KL-2026-000001] Overlast bouwplaats\n"+
 		"Message-ID: <again@example.nl>\nContent-Type: text/plain\n\nHet is weer begonnen.\n", at(5, 9, 0))
 	h.runOnce()
-	if c := h.caseByRef("KL-2026-000001"); c.Status != store.StatusInProgress {
-		t.Errorf("the complainant's own mail did not reopen the case: %s", c.Status)
+	// Since issue 13 a mail to a closed case does not reopen it; it is
+	// recorded as the complainant's (matched on From) and forwarded.
+	if c := h.caseByRef("KL-2026-000001"); c.Status != store.StatusClosed {
+		t.Errorf("the complainant's mail reopened the closed case: %s", c.Status)
 	}
-	if n := h.count(`SELECT count(*) FROM case_events WHERE kind = 'reopened'`); n != 1 {
-		t.Errorf("%d reopened events, want 1", n)
+	if n := h.count(`SELECT count(*) FROM case_events WHERE kind = 'mail_after_closing'`); n != 1 {
+		t.Errorf("%d mail_after_closing events, want 1: the complainant's own mail is not recognised", n)
 	}
 	h.ordinaryComplaint(1)
 }

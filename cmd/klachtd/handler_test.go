@@ -185,18 +185,18 @@ func TestCaseFromArrivalToClosureByMail(t *testing.T) {
 		}
 	}
 
-	// 5. #sluit gegrond with the decision: relayed, case closed, confirmed.
+	// 5. #sluit gegrond with the reasoning (the hearing waived): a decision letter, case closed, confirmed.
 	h.now = day(20, 9)
 	h.deliver(handlerReply(3, "klachten@gemeente.example", "", messageID(fwd[0]), "[KL-2026-000001] Reactie",
-		"#sluit gegrond\n\nBeste heer De Vries,\n\nUw klacht is gegrond. De aannemer heeft een waarschuwing gekregen."), h.now)
+		"#geen-hoorzitting klager wil niet gehoord worden\n#sluit gegrond\n\nBeste heer De Vries,\n\nUw klacht is gegrond. De aannemer heeft een waarschuwing gekregen."), h.now)
 	h.runOnce()
 	closing := h.sentSince(6)
-	if !sameKinds(closing, "relay→jan@example.nl", "confirm→"+handlerAddr) {
+	if !sameKinds(closing, "decision→jan@example.nl", "confirm→"+handlerAddr) {
 		t.Fatalf("after #sluit: %s", kinds(closing))
 	}
 	for _, m := range closing {
-		if m.kind == "relay" && strings.Contains(m.body, "#sluit") {
-			t.Errorf("the command line was relayed to the complainant")
+		if m.kind == "decision" && (strings.Contains(m.body, "#sluit") || !strings.Contains(decodeQP(m.body), "Nationale ombudsman")) {
+			t.Errorf("the decision letter shows the command or lacks the recourse:\n%s", decodeQP(m.body))
 		}
 	}
 	c = h.caseByRef(ref)
@@ -207,7 +207,7 @@ func TestCaseFromArrivalToClosureByMail(t *testing.T) {
 		"answered", "answer_relayed",
 		"followup_received", "followup_forwarded",
 		"extended", "extension_notice_queued", "handler_confirmed",
-		"closed", "answered", "answer_relayed", "handler_confirmed"}
+		"hearing_waived", "closed", "decision_sent", "decision_queued", "handler_confirmed"}
 	if got := h.eventKinds(ref); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("audit trail:\n got %v\nwant %v", got, want)
 	}
@@ -304,7 +304,7 @@ func TestForgedHandlerMailIsRefused(t *testing.T) {
 	h.runOnce()
 	// Someone else's server claims a pass; our own receiving host says fail.
 	h.deliver(handlerReply(1, "klachten@gemeente.example", "", "complaint-1@example.nl", "[KL-2026-000001] x",
-		"#sluit ongegrond\n\nUw klacht is ongegrond.",
+		"#geen-hoorzitting klager wil niet gehoord worden\n#sluit ongegrond\n\nUw klacht is ongegrond.",
 		"Authentication-Results: mx.attacker.example; dkim=pass header.d=gemeente.example",
 		"Authentication-Results: mx.gemeente.example; dkim=fail header.d=gemeente.example; spf=softfail smtp.mailfrom=gemeente.example"),
 		time.Date(2026, 11, 3, 10, 0, 0, 0, deadline.Location()))
@@ -323,7 +323,7 @@ func TestForgedHandlerMailIsRefused(t *testing.T) {
 
 	// The same mail with a pass from our own host is accepted.
 	h.deliver(strings.Replace(handlerReply(2, "klachten@gemeente.example", "", "complaint-1@example.nl", "[KL-2026-000001] x",
-		"#sluit ongegrond\n\nUw klacht is ongegrond.",
+		"#geen-hoorzitting klager wil niet gehoord worden\n#sluit ongegrond\n\nUw klacht is ongegrond.",
 		"Authentication-Results: mx.gemeente.example; dkim=pass header.d=gemeente.example"), "handler-2@", "handler-2b@", 1),
 		time.Date(2026, 11, 3, 11, 0, 0, 0, deadline.Location()))
 	h.runOnce()
@@ -332,7 +332,10 @@ func TestForgedHandlerMailIsRefused(t *testing.T) {
 	}
 }
 
-func TestMailToClosedCaseReopensIt(t *testing.T) {
+// A mail from the complainant to a closed case is recorded and forwarded;
+// the case stays closed (issue 13, point 8). Reopening is the handler's
+// #heropen.
+func TestMailToClosedCaseIsForwardedNotReopened(t *testing.T) {
 	h := newHarness(t)
 	h.withHandler("")
 	h.deliver(complaint, time.Date(2026, 11, 2, 8, 0, 0, 0, deadline.Location()))
@@ -363,15 +366,28 @@ func TestMailToClosedCaseReopensIt(t *testing.T) {
 		t.Errorf("after a mail to a closed case: %s", kinds(got))
 	}
 	c := h.caseByRef("KL-2026-000001")
-	if c.Status != store.StatusInProgress || c.Outcome.Valid || c.ClosedAt.Valid {
-		t.Errorf("case not reopened: %s %v %v", c.Status, c.Outcome, c.ClosedAt)
+	if c.Status != store.StatusClosed || !c.Outcome.Valid || !c.ClosedAt.Valid {
+		t.Errorf("a mail to a closed case reopened it: %s %v %v", c.Status, c.Outcome, c.ClosedAt)
 	}
 	if n := h.count(`SELECT count(*) FROM cases`); n != 1 {
 		t.Errorf("%d cases; a mail to a closed case must not open a new one", n)
 	}
 	evs := h.eventKinds("KL-2026-000001")
-	if !strings.Contains(strings.Join(evs, " "), "mail_received followup_forwarded followup_received reopened followup_forwarded") {
-		t.Errorf("events %v lack the reopening", evs)
+	if !strings.Contains(strings.Join(evs, " "), "mail_received followup_forwarded mail_after_closing followup_forwarded") {
+		t.Errorf("events %v lack the mail after closing", evs)
+	}
+
+	// The handler reopens it: the old due date stays (awb: reopen_new_term off).
+	n = len(h.smtp.Mails())
+	h.deliver(handlerReply(2, "klachten@gemeente.example", "", "again@example.nl", "[KL-2026-000001] x",
+		"#heropen de overlast is terug"), time.Date(2026, 11, 16, 10, 0, 0, 0, deadline.Location()))
+	h.runOnce()
+	if got := h.sentSince(n); kinds(got) != "confirm→"+handlerAddr {
+		t.Errorf("after #heropen: %s", kinds(got))
+	}
+	c = h.caseByRef("KL-2026-000001")
+	if c.Status != store.StatusInProgress || c.Outcome.Valid || c.ClosedAt.Valid || c.DecisionDue.String() != "2026-12-14" {
+		t.Errorf("after #heropen: %s %v %v due %s", c.Status, c.Outcome, c.ClosedAt, c.DecisionDue)
 	}
 }
 
@@ -414,7 +430,7 @@ func TestExtensionIsToldToTheRespondentToo(t *testing.T) {
 		"#beklaagde Afdeling Toezicht toezicht@gemeente.example\n#verleng 3w het toezicht moet eerst ter plaatse kijken"), h.now)
 	h.runOnce()
 	got := h.sentSince(2)
-	if !sameKinds(got, "extension→jan@example.nl", "extension_respondent→toezicht@gemeente.example", "confirm→"+handlerAddr) {
+	if !sameKinds(got, "extension→jan@example.nl", "extension_respondent→toezicht@gemeente.example", "respondent_copy→toezicht@gemeente.example", "confirm→"+handlerAddr) {
 		t.Fatalf("after #beklaagde and #verleng: %s", kinds(got))
 	}
 	for _, m := range got {

@@ -61,7 +61,7 @@ func TestRecordsOfACaseThroughTheDaemon(t *testing.T) {
 	}
 	h.now = day(9, 10)
 	h.deliver(handlerReply(1, "klachten@gemeente.example", "", messageID(notify), "[KL-2026-000001] Nieuwe klacht",
-		"#sluit gegrond\n\nBeste heer De Vries,\n\nUw klacht is gegrond."), h.now)
+		"#geen-hoorzitting klager wil niet gehoord worden\n#maatregel bouwtijden in de vergunning uiterlijk 2026-12-15\n#sluit gegrond\n\nBeste heer De Vries,\n\nUw klacht is gegrond."), h.now)
 	h.deliver(strings.NewReplacer("Jan de Vries <jan@example.nl>", "Piet Pieters <piet@example.nl>",
 		"complaint-1@", "complaint-2@", "Overlast bouwplaats", "Afval niet opgehaald").Replace(complaint), h.now)
 	h.runOnce()
@@ -160,7 +160,7 @@ func TestHoldByMailSurvivesThePurge(t *testing.T) {
 	}
 	h.now = time.Date(2026, 11, 9, 10, 0, 0, 0, deadline.Location())
 	h.deliver(handlerReply(1, "klachten@gemeente.example", "", messageID(notify), "[KL-2026-000001] Nieuwe klacht",
-		"#bewaren bezwaar bij de Nationale ombudsman\n#sluit gegrond\n\nUw klacht is gegrond."), h.now)
+		"#bewaren bezwaar bij de Nationale ombudsman\n#geen-hoorzitting klager wil niet gehoord worden\n#sluit gegrond\n\nUw klacht is gegrond."), h.now)
 	h.runOnce()
 	if kinds := h.eventKinds("KL-2026-000001"); !strings.Contains(strings.Join(kinds, " "), "hold") {
 		t.Errorf("no hold event: %v", kinds)

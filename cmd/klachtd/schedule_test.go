@@ -35,6 +35,13 @@ func TestDemoShowsRemindersEscalationAndDigests(t *testing.T) {
 		{"one escalation", "→ escalation overdue, sent to m.visser@", 1},
 		{"a digest on each of two days", "→ daily digest, sent to m.visser@", 2},
 		{"the repeated sweep sends nothing", "→ nothing new", 1},
+		// The procedure (issue 13): a hearing, a decision letter with the
+		// recourse, a measure checked later.
+		{"hearing invitations to both parties", "→ invitation to the hearing, sent to", 2},
+		{"the hearing reminder the day before", "→ hearing reminder (the day before), sent to b.dewit@", 1},
+		{"the decision letter", "→ decision letter (reasoning, measures, hearing report, recourse) to the complainant, sent to j.devries@", 1},
+		{"the measure's check on its date", "→ measure check (did it work? #effectief), sent to b.dewit@", 1},
+		{"the measure's result", "→ #effectief: measure 1 worked: ja", 1},
 	}
 	for _, tt := range tests {
 		if n := strings.Count(s, tt.want); n != tt.n {

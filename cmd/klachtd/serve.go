@@ -29,6 +29,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	log := slog.New(config.ScrubHandler(newLogger(cfg.Log, stderr).Handler(), cfg.Scrubber()))
 	for _, w := range cfg.Warnings() {
+		if w.Text != "" {
+			log.Warn("config_warning", slog.String("key", w.Key), slog.String("warning", w.Text))
+			continue
+		}
 		log.Warn("secret_file_readable", slog.String("key", w.Key), slog.String("file", w.File),
 			slog.String("mode", fmt.Sprintf("%04o", uint32(w.Mode))))
 	}

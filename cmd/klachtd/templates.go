@@ -89,7 +89,12 @@ func previewData(name string) any {
 // entry here, with the same data type its sender passes (TestPreviewEveryTemplate
 // renders every name in both languages and fails on "<no value>").
 var previewSamples = map[string]func() any{
-	"ack": func() any { return sampleMail() },
+	"ack": func() any {
+		d := sampleMail()
+		d.Contact = cases.Contact{Name: "Petra Smit", Role: "klachtencoördinator", Phone: "14 020", Support: "de Ombudsman Metropool helpt u gratis, 020 625 9999"}
+		d.HandlerName, d.MayHear, d.MayExtend = "Anna de Boer", true, true
+		return d
+	},
 	"notify": func() any {
 		d := sampleMail()
 		d.Handler = &config.Handler{Name: "Anna de Boer", Address: "anna@gemeente-voorbeeld.nl"}
@@ -114,6 +119,22 @@ var previewSamples = map[string]func() any{
 		return d
 	},
 	"extension": func() any { return sampleExtension() },
+	// The procedure's mails (templates_procedure.go).
+	"respondent_copy": sampleRespondentCopy,
+	"hearing":         sampleHearing,
+	"committee":       sampleCommittee,
+	"decision":        func() any { return sampleDecision() },
+	"hearing_reminder": func() any {
+		return schedule.HearingReminderData{IntakeName: sampleIntakeName, HandlerName: "Anna de Boer", Ref: "KL-2026-000123",
+			Subject: "Overlast bouwplaats", At: time.Date(2026, 12, 8, 10, 30, 0, 0, deadline.Location()), Place: "Stadhuis, kamer 2.14"}
+	},
+	"measure_check": func() any {
+		return schedule.MeasureCheckData{IntakeName: sampleIntakeName, HandlerName: "Anna de Boer", Ref: "KL-2026-000123",
+			Subject: "Overlast bouwplaats", N: 1, Text: "Toezichthouder controleert de werktijden twee weken lang", Due: deadline.NewDate(2027, 1, 15)}
+	},
+	"followup": func() any {
+		return schedule.FollowupData{IntakeName: sampleIntakeName, Case: sampleCase(), Subject: "Overlast bouwplaats"}
+	},
 	"extension_respondent": func() any {
 		d := sampleExtension()
 		d.Case.RespondentName, d.Case.RespondentAddress = "Afdeling Vergunningen", "vergunningen@gemeente-voorbeeld.nl"

@@ -14,9 +14,16 @@ import (
 // (caps.go). Whoever wrote the complaint chose the address it goes to, so
 // it repeats their name and subject only bounded and without links
 // (echo.go): klachtd must not carry a stranger's text to a third party.
+// It names the contact person ([intake] contact_*), the handler once one is
+// assigned, and what happens next under the policy (hearing, term,
+// possible extension).
 func (in *Intake) acknowledge(ctx context.Context, tx *store.Tx, c *store.Case, msg *parse.Message, cause int64) error {
 	d := in.data(c)
 	d.Case, d.Subject = echoCase(c)
+	if h := in.People().Handler(c.HandlerAddress); h != nil {
+		d.HandlerName = h.Name
+	}
+	d.MayHear, d.MayExtend = in.o.Policy.Procedure.RequireHearing, in.o.Policy.MaxExtensions > 0
 	q, err := in.enqueue(ctx, tx, outbox.Mail{
 		CaseID: c.ID, Kind: "ack", DedupeKey: fmt.Sprintf("ack:%d", c.ID),
 		To:        []outbox.Address{{Name: d.Case.ComplainantName, Address: c.ComplainantAddress}},

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -88,8 +89,62 @@ func TestCommandPlans(t *testing.T) {
 		{"consent after the extension", awb, store.Case{DecisionDue: due, Extensions: 1}, "#toestemming 2w klager stemt in", "", func(pl *plan) string {
 			return want(pl.c.DecisionDue.String() == "2026-12-28" && pl.c.ConsentedDelays == 1, "consented delay "+pl.c.DecisionDue.String())
 		}},
-		{"close", awb, base, "#sluit deels", "", func(pl *plan) string {
-			return want(pl.c.Status == store.StatusClosed && pl.c.Outcome.String == "deels_gegrond" && pl.c.ClosedAt.Valid, "closing")
+		{"close", awb, base, "#geen-hoorzitting klager wil niet gehoord worden\n#sluit deels", "", func(pl *plan) string {
+			return want(pl.c.Status == store.StatusClosed && pl.c.Outcome.String == "deels_gegrond" && pl.c.ClosedAt.Valid && pl.decision, "closing")
+		}},
+		{"close under awb without hearing", awb, base, "#sluit deels", "eerst worden gehoord", nil},
+		{"reason after #sluit in the same mail", awb, base, "#sluit gegrond\n#geen-hoorzitting kennelijk ongegrond", "", nil},
+		{"report in the same mail", awb, base, "#verslag klager en afdeling gehoord op 1 december\n#sluit ongegrond", "", func(pl *plan) string {
+			return want(pl.proc.HearingReport.String == "klager en afdeling gehoord op 1 december" && pl.report, "report")
+		}},
+		{"generic needs no hearing", generic, base, "#sluit gegrond", "", nil},
+		{"withdrawn needs no hearing", awb, base, "#sluit ingetrokken", "", func(pl *plan) string {
+			return want(!pl.decision, "no decision letter for a withdrawal")
+		}},
+		{"hearing, ISO", awb, base, "#hoorzitting 2026-12-08 10:30 Stadhuis, kamer 2", "", func(pl *plan) string {
+			at := pl.proc.HearingAt.Time
+			return want(at.Equal(time.Date(2026, 12, 8, 10, 30, 0, 0, deadline.Location())) && pl.proc.HearingPlace == "Stadhuis, kamer 2", "hearing "+at.String())
+		}},
+		{"hearing, Dutch numeric", awb, base, "#hoorzitting 8-12-2026 10.30 telefonisch", "", func(pl *plan) string {
+			return want(pl.proc.HearingAt.Time.Day() == 8 && pl.proc.HearingPlace == "telefonisch", "hearing")
+		}},
+		{"hearing, Dutch words", awb, base, "#hoorzitting 8 december 14:00 video", "", func(pl *plan) string {
+			at := pl.proc.HearingAt.Time
+			return want(at.Year() == 2026 && at.Month() == 12 && at.Hour() == 14 && pl.proc.HearingPlace == "video", "hearing "+at.String())
+		}},
+		{"hearing in the past", awb, base, "#hoorzitting 2026-11-01 10:00", "verleden", nil},
+		{"hearing on 31 November", awb, base, "#hoorzitting 31-11-2026 10:00", "geen datum", nil},
+		{"hearing without time", awb, base, "#hoorzitting 2026-12-08", "tijd ontbreekt", nil},
+		{"report without text", awb, base, "#verslag", "verslag ontbreekt", nil},
+		// Received Thursday 3 December 2026: ten weeks is Thursday 11
+		// February 2027; received 17 December 2026, ten weeks ends on
+		// Friday 25 February 2027. Across the holidays: received Friday
+		// 16 October 2026 ends on Friday 25 December (Christmas), moved by
+		// the Atw to Monday 28 December 2026.
+		{"committee across Christmas", awb, store.Case{Status: store.StatusInProgress, DecisionDue: deadline.NewDate(2026, 11, 27),
+			ReceivedAt: time.Date(2026, 10, 16, 9, 0, 0, 0, deadline.Location())}, "#commissie Klachtadviescommissie", "", func(pl *plan) string {
+			return want(pl.c.DecisionDue.String() == "2026-12-28" && pl.proc.Committee.String == "Klachtadviescommissie", "committee due "+pl.c.DecisionDue.String())
+		}},
+		{"committee under generic", generic, base, "#commissie", "geen termijn voor een adviescommissie", nil},
+		{"measure with a date", awb, base, "#maatregel instructie aannemers over werktijden uiterlijk 15 januari 2027", "", func(pl *plan) string {
+			return want(len(pl.effects) == 1 && strings.Contains(pl.changes[0].summary, "2027-01-15"), "measure "+pl.changes[0].summary)
+		}},
+		{"measure result without a measure", awb, base, "#effectief ja werkt", "geen open maatregel", nil},
+		{"reopen an open case", awb, base, "#heropen klager schreef opnieuw", "niet gesloten", nil},
+		{"reopen keeps the due date", awb, store.Case{Status: store.StatusClosed, DecisionDue: due, Outcome: sql.NullString{String: "gegrond", Valid: true}},
+			"#heropen nieuwe feiten", "", func(pl *plan) string {
+				return want(pl.c.Status == store.StatusInProgress && pl.c.DecisionDue == due && !pl.c.Outcome.Valid, "reopening")
+			}},
+		{"respondent without copy needs a reason", awb, base, "#beklaagde Piet piet@gemeente.example geen-afschrift", "reden", nil},
+		{"respondent without copy", awb, base, "#beklaagde Piet piet@gemeente.example geen-afschrift veiligheid", "", func(pl *plan) string {
+			return want(len(pl.effects) == 0 && pl.c.RespondentAddress == "piet@gemeente.example", "no copy")
+		}},
+		{"respondent gets a copy", awb, base, "#beklaagde Piet <piet@gemeente.example>", "", func(pl *plan) string {
+			return want(len(pl.effects) == 1, "copy")
+		}},
+		{"copy without respondent", awb, base, "#afschrift", "geen beklaagde", nil},
+		{"one copy for #beklaagde and #afschrift", awb, base, "#beklaagde piet@gemeente.example\n#afschrift", "", func(pl *plan) string {
+			return want(len(pl.effects) == 1, "copies")
 		}},
 		{"close with a bad outcome", awb, base, "#sluit misschien", "onbekende uitkomst", nil},
 		{"unknown", awb, base, "#verwijder", "onbekende opdracht", nil},
@@ -148,7 +203,7 @@ func TestCommandHelpComesFromTheTable(t *testing.T) {
 		t.Errorf("help has %d lines for %d commands", n, len(commands()))
 	}
 	in := NewIntake(Options{})
-	pl := in.makePlanWith(store.Case{}, caseFacts{}, []command{{name: "categorie", arg: "x", line: "#categorie x"}}, &People{}, time.Now(), roleRegistrar)
+	pl := in.makePlanWith(store.Case{}, caseFacts{}, []command{{name: "categorie", arg: "x", line: "#categorie x"}}, "", &People{}, time.Now(), roleRegistrar)
 	if len(pl.errors) != 1 || !strings.Contains(pl.errors[0], "niet voor u") {
 		t.Errorf("a command used by a role it does not allow: %v", pl.errors)
 	}

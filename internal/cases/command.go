@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/store"
 )
 
@@ -69,7 +70,8 @@ type commandTable []spec
 // commands builds the table from its families.
 func commands() commandTable {
 	var t commandTable
-	for _, family := range [][]spec{caseCommands(), peopleCommands(), termCommands(), closingCommands(), recordsCommands()} {
+	for _, family := range [][]spec{caseCommands(), peopleCommands(), termCommands(), hearingCommands(), measureCommands(),
+		closingCommands(), recordsCommands()} {
 		t = append(t, family...)
 	}
 	return t
@@ -131,6 +133,17 @@ type plan struct {
 	extended   bool            // #verleng or #toestemming: notify the complainant
 	reason     string          // of the extension
 	assignedTo *config.Handler // #toewijzen: notify the new handler
+	// text is the handler's text below the commands (#verslag takes it).
+	text string
+	// proc is the case's procedure as it will be; procChanged says it must
+	// be written.
+	proc        store.Procedure
+	procChanged bool
+	// report: #verslag; the text is the hearing report, an internal note.
+	report bool
+	// decision: #sluit with a judgment; the text goes out as the decision
+	// letter, not as a relayed answer.
+	decision bool
 	// effects run after the case and its events are written, in the same
 	// transaction: the mails and rows a command causes.
 	effects []effect
@@ -171,17 +184,24 @@ func (e *cmdEnv) c() *store.Case { return &e.plan.c }
 
 // makePlan checks and applies cmds, sent by a handler, to a copy of c.
 func (in *Intake) makePlan(c store.Case, cmds []command, p *People, now time.Time) *plan {
-	return in.makePlanWith(c, caseFacts{}, cmds, p, now, roleHandler)
+	return in.makePlanWith(c, caseFacts{proc: store.Procedure{CaseID: c.ID}}, cmds, "", p, now, roleHandler)
 }
 
-// makePlanWith is makePlan with the case's facts and the sender's roles.
-func (in *Intake) makePlanWith(c store.Case, facts caseFacts, cmds []command, p *People, now time.Time, who role) *plan {
-	pl := &plan{c: c}
+// makePlanWith is makePlan with the case's facts, the handler's text and
+// the sender's roles. After every command it checks what holds for the
+// mail as a whole (closing.go: the hearing before a decision).
+func (in *Intake) makePlanWith(c store.Case, facts caseFacts, cmds []command, text string, p *People, now time.Time, who role) *plan {
+	pl := &plan{c: c, text: text, proc: facts.proc}
 	table := commands()
 	for _, cmd := range cmds {
 		e := &cmdEnv{in: in, plan: pl, people: p, now: now, cmd: cmd, facts: facts}
 		if err := table.run(e, who); err != "" {
 			pl.errors = append(pl.errors, fmt.Sprintf("%s: %s", cmd.line, err))
+		}
+	}
+	if len(pl.errors) == 0 {
+		if line, err := in.checkClosing(pl, cmds); err != "" {
+			pl.errors = append(pl.errors, fmt.Sprintf("%s: %s", line, err))
 		}
 	}
 	return pl
@@ -201,4 +221,14 @@ func (t commandTable) run(e *cmdEnv, who role) string {
 		return s.apply(e, "")
 	}
 	return s.apply(e, e.cmd.arg)
+}
+
+// today is the day the plan is made, in Europe/Amsterdam.
+func (e *cmdEnv) today() deadline.Date { return deadline.DateOf(e.now) }
+
+// setProc changes the case's procedure.
+func (e *cmdEnv) setProc(f func(p *store.Procedure)) {
+	f(&e.plan.proc)
+	e.plan.proc.UpdatedAt = e.now
+	e.plan.procChanged = true
 }

@@ -11,8 +11,9 @@ import (
 func peopleCommands() []spec {
 	return []spec{
 		{name: "toewijzen", usage: "<adres of naam>", who: roleHandler, arg: argRequired, apply: assign},
-		{name: "beklaagde", usage: "<naam> <adres>", help: "over wie de klacht gaat; krijgt een afschrift van een verlenging",
+		{name: "beklaagde", usage: "<naam> <adres> [geen-afschrift <reden>]", help: "over wie de klacht gaat; krijgt een afschrift van de klacht",
 			who: roleHandler, arg: argRequired, apply: respondent},
+		{name: "afschrift", usage: "", help: "stuur de beklaagde alsnog een afschrift van de klacht", who: roleHandler, arg: argNone, apply: respondentCopy},
 	}
 }
 
@@ -30,8 +31,18 @@ func assign(e *cmdEnv, arg string) string {
 }
 
 // respondent records who the complaint is about: "#beklaagde Naam <adres>",
-// "#beklaagde Naam adres" or "#beklaagde adres".
+// "#beklaagde Naam adres" or "#beklaagde adres"; they get a copy of the
+// complaint and its attachments (Awb hoofdstuk 9; template
+// respondent_copy), unless "geen-afschrift <reden>" follows, which records
+// why not (e.g. safety).
 func respondent(e *cmdEnv, arg string) string {
+	arg, noCopy, withheld := cutWord(arg, "geen-afschrift")
+	if withheld && strings.TrimSpace(noCopy) == "" {
+		return "schrijf na geen-afschrift de reden (die wordt vastgelegd)"
+	}
+	if strings.TrimSpace(arg) == "" {
+		return "geef naam en e-mailadres van de beklaagde"
+	}
 	a, err := mail.ParseAddress(arg)
 	if err != nil {
 		fields := strings.Fields(arg)
@@ -43,5 +54,28 @@ func respondent(e *cmdEnv, arg string) string {
 	}
 	e.plan.add("respondent_set", map[string]any{"name": a.Name, "address": a.Address}, "beklaagde: "+strings.TrimSpace(a.Name+" <"+a.Address+">"))
 	e.plan.c.RespondentName, e.plan.c.RespondentAddress = a.Name, lower(a.Address)
+	if withheld {
+		e.plan.add("respondent_copy_withheld", map[string]any{"reason": noCopy}, "geen afschrift aan de beklaagde: "+noCopy)
+		return ""
+	}
+	return respondentCopy(e, "")
+}
+
+// respondentCopy is "#afschrift": the person complained about, set now or
+// earlier, gets a copy of the complaint and its attachments. Their reply,
+// threaded by the reference, is recorded on the case and forwarded to the
+// handler, never relayed to the complainant (thread.go).
+func respondentCopy(e *cmdEnv, _ string) string {
+	c := e.c()
+	if c.RespondentAddress == "" {
+		return "er is geen beklaagde vastgelegd: eerst #beklaagde <naam> <adres>"
+	}
+	for _, ch := range e.plan.changes {
+		if ch.kind == "respondent_copy" {
+			return "" // #beklaagde and #afschrift in one mail: one copy
+		}
+	}
+	e.plan.add("respondent_copy", map[string]any{"to": c.RespondentAddress}, "afschrift van de klacht naar "+c.RespondentAddress)
+	e.plan.then(e.in.respondentCopy)
 	return ""
 }

@@ -1,11 +1,13 @@
 package cases
 
 import (
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/klachtd/klachtd/internal/deadline"
+	"github.com/klachtd/klachtd/internal/store"
 )
 
 // termCommands are the commands that move the decision term.
@@ -14,7 +16,39 @@ func termCommands() []spec {
 		{name: "verleng", usage: "<weken>w <reden>", who: roleHandler, arg: argRequired, apply: extendOnce},
 		{name: "toestemming", usage: "<weken>w <reden>", help: "verder uitstel met instemming van de klager",
 			who: roleHandler, arg: argRequired, apply: extendByConsent},
+		{name: "commissie", usage: "[naam]", help: "een adviescommissie behandelt de klacht: termijn van het beleid voor een commissie",
+			who: roleHandler, arg: argOptional, apply: toCommittee},
 	}
+}
+
+// toCommittee is "#commissie [naam]": an advisory committee handles the
+// complaint, so the decision term is the policy's committee term counted
+// from receipt (awb: 10 weeks, Atw applied), or the current due date when
+// that is later (an extension is not undone). The complainant is told the
+// new date (template committee); reminders follow it.
+func toCommittee(e *cmdEnv, arg string) string {
+	p := e.in.o.Policy
+	if p.DecisionCommittee == nil {
+		return fmt.Sprintf("het beleid %q kent geen termijn voor een adviescommissie", p.Name)
+	}
+	if e.plan.proc.Committee.Valid {
+		return "het dossier ligt al bij een commissie (" + e.plan.proc.Committee.String + ")"
+	}
+	c := e.c()
+	due := p.Compute(c.ReceivedAt, true, e.in.o.Calendar).DecisionDue
+	if c.DecisionDue.After(due) {
+		due = c.DecisionDue
+	}
+	name := arg
+	if name == "" {
+		name = "adviescommissie"
+	}
+	e.setProc(func(pr *store.Procedure) { pr.Committee = sql.NullString{String: name, Valid: true} })
+	e.plan.add("committee", map[string]any{"name": name, "from": c.DecisionDue, "to": due},
+		fmt.Sprintf("behandeling door %s; beslissing uiterlijk %s (was %s); de klager krijgt bericht", name, due, c.DecisionDue))
+	c.DecisionDue = due
+	e.plan.then(e.in.committeeNotice)
+	return ""
 }
 
 // extendOnce is "#verleng 4w reden": the policy's one extension, before the

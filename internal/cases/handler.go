@@ -41,7 +41,11 @@ func (in *Intake) handlerMail(ctx context.Context, tx *store.Tx, c *store.Case, 
 		return in.notice(ctx, tx, c, claimedHandler(msg, p), m, row.ID)
 	}
 	cmds, text := splitCommands(msg.NewText)
-	pl := in.makePlan(*c, cmds, p, now)
+	facts, err := factsOf(ctx, tx, c.ID)
+	if err != nil {
+		return err
+	}
+	pl := in.makePlanWith(*c, facts, cmds, text, p, now, roleHandler)
 	if len(pl.errors) > 0 {
 		in.o.Logger.Info("handler_commands_refused", slog.String("case_ref", c.Ref), slog.Any("errors", pl.errors))
 		if err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: actor, Kind: "commands_refused", Message: nullID(row.ID),
@@ -59,6 +63,12 @@ func (in *Intake) handlerMail(ctx context.Context, tx *store.Tx, c *store.Case, 
 		return err
 	}
 	*c = pl.c
+	if pl.procChanged {
+		pl.proc.CaseID = c.ID
+		if err := tx.SaveProcedure(ctx, &pl.proc); err != nil {
+			return err
+		}
+	}
 	for _, ch := range pl.changes {
 		if err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: actor, Kind: ch.kind, Message: nullID(row.ID),
 			Detail: store.Detail(ch.detail)}); err != nil {
@@ -82,8 +92,14 @@ func (in *Intake) handlerMail(ctx context.Context, tx *store.Tx, c *store.Case, 
 // "relay", "direct" (the complainant was addressed), "note" or "" (no text).
 func (in *Intake) answer(pl *plan, text string, row *store.Message, c *store.Case) string {
 	switch {
+	case text == "" && pl.decision && c.ComplainantAddress != "":
+		pl.add("decision_not_sent", nil, "geen beslissingsbrief verstuurd: er stond geen motivering onder de opdrachten; "+
+			"schrijf de klager zelf, of stuur de motivering na (het dossier is gesloten)")
+		return ""
 	case text == "":
 		return ""
+	case pl.report:
+		return "note" // #verslag recorded the text as the hearing report
 	case pl.internal:
 		pl.add("internal_note", map[string]any{"text": text}, "interne notitie vastgelegd")
 		return "note"
@@ -92,6 +108,9 @@ func (in *Intake) answer(pl *plan, text string, row *store.Message, c *store.Cas
 	case c.ComplainantAddress == "":
 		pl.add("answer_not_sent", map[string]any{"reason": "no reply address"}, "het dossier heeft geen adres van de klager: niets doorgestuurd")
 		return "note"
+	case pl.decision:
+		pl.add("decision_sent", nil, "uw tekst is als beslissingsbrief verstuurd naar "+c.ComplainantAddress)
+		return "decision"
 	default:
 		pl.add("answered", nil, "uw antwoord is doorgestuurd naar "+c.ComplainantAddress)
 		if pl.c.Status != store.StatusClosed {
@@ -106,9 +125,21 @@ func (in *Intake) answer(pl *plan, text string, row *store.Message, c *store.Cas
 }
 
 // effects queues the mails a handler's mail causes.
+// The commands' own effects (measures, copies, invitations) come first, so
+// that a decision letter shows a measure recorded in the same mail.
 func (in *Intake) effects(ctx context.Context, tx *store.Tx, c *store.Case, pl *plan, answered, text string, msg *parse.Message, cause int64) error {
-	if answered == "relay" {
+	for _, f := range pl.effects {
+		if err := f(ctx, tx, c, cause); err != nil {
+			return err
+		}
+	}
+	switch answered {
+	case "relay":
 		if err := in.relay(ctx, tx, c, text, msg, cause); err != nil {
+			return err
+		}
+	case "decision":
+		if err := in.decisionLetter(ctx, tx, c, text, msg, cause); err != nil {
 			return err
 		}
 	}
@@ -122,14 +153,7 @@ func (in *Intake) effects(ctx context.Context, tx *store.Tx, c *store.Case, pl *
 		if err != nil {
 			return err
 		}
-		if err := in.notifyHandler(ctx, tx, c, pl.assignedTo, orig, cause); err != nil {
-			return err
-		}
-	}
-	for _, f := range pl.effects {
-		if err := f(ctx, tx, c, cause); err != nil {
-			return err
-		}
+		return in.notifyHandler(ctx, tx, c, pl.assignedTo, orig, cause)
 	}
 	return nil
 }

@@ -70,6 +70,28 @@
 //     at most 60 characters of name and 80 of subject, links removed.
 //   - A mail on a case is the complainant's by its From, never its Reply-To;
 //     a bounce flags a case only when it names a Message-ID we sent on it.
+//
+// The procedure (issue 13; commands in command*.go, mails in
+// procedure_mails.go):
+//   - Commands by mail are a table; a mail's commands apply all or none,
+//     are confirmed to the handler, and are refused whole from a sender who
+//     is not an authenticated handler.
+//   - The person complained about (#beklaagde) gets a copy of the complaint
+//     and its attachments unless "geen-afschrift <reden>" records why not;
+//     their reply is recorded (respondent_reply) and forwarded to the
+//     handler, never relayed to the complainant.
+//   - Under a policy that requires a hearing (awb, or require_hearing), a
+//     judgment (#sluit gegrond|ongegrond|deels) is refused until a report
+//     (#verslag) or a lawful reason (#geen-hoorzitting) is recorded; a
+//     withdrawal or informal resolution needs neither.
+//   - #sluit with a judgment sends the handler's text as a decision letter
+//     with the outcome, the measures, the hearing report (report_in_decision)
+//     and the policy's recourse; without text none is sent, and the
+//     confirmation says so.
+//   - A mail to a closed case never reopens it and never restarts its
+//     clock: it is recorded (mail_after_closing, or feedback_received after
+//     the follow-up question) and forwarded; #heropen <reden> reopens, with
+//     a new term only under reopen_new_term.
 package cases
 
 import (
@@ -118,8 +140,10 @@ type Options struct {
 	AutoRepliesPerDay int
 	Caps              Caps   // on acknowledgements and handler notices (caps.go)
 	RefPrefix         string // "KL"
-	Now               func() time.Time
-	Logger            *slog.Logger
+	// Contact is who the acknowledgement names as contact person.
+	Contact Contact
+	Now     func() time.Time
+	Logger  *slog.Logger
 
 	// Dossier builds the dossier zip of a case (internal/records), for
 	// the mail command #dossier; nil refuses that command.

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
 	"github.com/klachtd/klachtd/internal/store"
@@ -29,10 +31,47 @@ type MailData struct {
 	// manager's or someone else's in the thread).
 	FromComplainant bool
 	Commands        string // the command summary for handler footers
+
+	// The procedure (issue 13; procedure_mails.go).
+	Outcome    string            // decision: gegrond, ongegrond, deels_gegrond
+	Measures   []MeasureLine     // decision: the measures on the case, with their terms
+	Report     string            // decision: the hearing report, when recorded
+	Recourse   deadline.Recourse // decision: where to go next; empty Name = none
+	Hearing    *HearingLine      // hearing: when and where
+	Committee  string            // committee: its name
+	Respondent bool              // the mail goes to the person complained about
+
+	// The acknowledgement's contact person and next steps.
+	Contact     Contact
+	HandlerName string // the assigned handler's name, "" when none
+	MayHear     bool   // the policy has the parties heard before deciding
+	MayExtend   bool   // the policy allows an extension of the term
+}
+
+// Contact is the contact person of the complaint procedure ([intake]
+// contact_name, contact_role, contact_phone, support), shown as written.
+type Contact struct {
+	Name, Role, Phone, Support string
+}
+
+// MeasureLine is a measure as the templates show it.
+type MeasureLine struct {
+	N      int
+	Text   string
+	Due    *deadline.Date
+	Result string // ja, nee, deels; "" while open
+	Note   string
+}
+
+// HearingLine is a hearing as the templates show it.
+type HearingLine struct {
+	At    time.Time
+	Place string // a place, "telefonisch", "video" or ""
 }
 
 func (in *Intake) data(c *store.Case) MailData {
-	return MailData{Case: c, Subject: c.Subject, IntakeName: in.o.IntakeName, Intake: in.o.Intake, Commands: CommandHelp()}
+	return MailData{Case: c, Subject: c.Subject, IntakeName: in.o.IntakeName, Intake: in.o.Intake, Commands: CommandHelp(),
+		Contact: in.o.Contact}
 }
 
 // queue enqueues m and records an event for it, caused by mail row cause.

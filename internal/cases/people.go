@@ -22,6 +22,11 @@ type People struct {
 	TrustedAuthServID string
 }
 
+// ContactFromConfig takes the contact person of the [intake] table.
+func ContactFromConfig(c config.Intake) Contact {
+	return Contact{Name: c.ContactName, Role: c.ContactRole, Phone: c.ContactPhone, Support: c.Support}
+}
+
 // PeopleFromConfig takes the people part of a config.
 func PeopleFromConfig(c *config.Config) *People {
 	return &People{Handlers: c.Handlers, Managers: c.Managers, Routing: c.Routing, TrustedAuthServID: c.Intake.TrustedAuthServID}

@@ -2,9 +2,6 @@ package cases
 
 import (
 	"context"
-	"database/sql"
-	"log/slog"
-	"time"
 
 	"github.com/klachtd/klachtd/internal/classify"
 	"github.com/klachtd/klachtd/internal/parse"
@@ -53,9 +50,14 @@ func (in *Intake) threaded(ctx context.Context, tx *store.Tx, c *store.Case, row
 }
 
 // followUp records a further mail on a case. From the complainant it
-// reopens a closed case and resumes a paused one; from anyone else (a
-// manager answering an escalation, someone in Cc) it changes nothing. Either
-// way it is forwarded to the handler, saying who wrote, and it never gets a
+// resumes a paused one; a mail to a closed case (a "Bedankt!" after the
+// decision) is recorded ("mail_after_closing", or "feedback_received" once
+// the follow-up question went out) and forwarded, and the case stays closed with its
+// clock stopped: the handler reopens it with #heropen when it is more than
+// thanks. From the person complained about it is their reply
+// ("respondent_reply"); from anyone else (a manager answering an
+// escalation, someone in Cc) it changes nothing. Either way it is forwarded
+// to the handler, saying who wrote, never relayed, and it never gets a
 // second acknowledgement.
 func (in *Intake) followUp(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, msg *parse.Message, p *People) error {
 	now := in.o.Now()
@@ -64,7 +66,21 @@ func (in *Intake) followUp(ctx context.Context, tx *store.Tx, c *store.Case, row
 		return err
 	}
 	kind := "followup_received"
-	if !fromComplainant {
+	switch {
+	case fromComplainant && c.Status == store.StatusClosed:
+		kind = "mail_after_closing"
+		// After the follow-up question (schedule: followup) the answer is
+		// the complainant's feedback.
+		asked, err := tx.SentKindOnCase(ctx, c.ID, "followup")
+		if err != nil {
+			return err
+		}
+		if asked {
+			kind = "feedback_received"
+		}
+	case !fromComplainant && c.RespondentAddress != "" && lower(row.FromAddress) == c.RespondentAddress:
+		kind = "respondent_reply"
+	case !fromComplainant:
 		kind = "mail_received"
 	}
 	if err := tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: kind, Message: nullID(row.ID)}); err != nil {
@@ -72,29 +88,12 @@ func (in *Intake) followUp(ctx context.Context, tx *store.Tx, c *store.Case, row
 	}
 	switch {
 	case !fromComplainant:
-	case c.Status == store.StatusClosed:
-		if err := in.reopen(ctx, tx, c, row, now); err != nil {
-			return err
-		}
 	case c.Status == store.StatusWaiting:
 		if err := in.resume(ctx, tx, c, row, now); err != nil {
 			return err
 		}
 	}
 	return in.forward(ctx, tx, c, msg, row.ID, p, fromComplainant)
-}
-
-// reopen takes a closed case up again when the complainant writes: an
-// event, never a silent new case.
-func (in *Intake) reopen(ctx context.Context, tx *store.Tx, c *store.Case, row *store.Message, now time.Time) error {
-	prev := c.Outcome.String
-	c.Status, c.Outcome, c.ClosedAt, c.UpdatedAt = store.StatusInProgress, sql.NullString{}, sql.NullTime{}, now
-	if err := tx.UpdateCase(ctx, c); err != nil {
-		return err
-	}
-	in.o.Logger.Info("case_reopened", slog.String("case_ref", c.Ref))
-	return tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: row.FromAddress, Kind: "reopened",
-		Message: nullID(row.ID), Detail: store.Detail(map[string]any{"previous_outcome": prev})})
 }
 
 // fromComplainant reports whether a mail on c is the complainant's: its From

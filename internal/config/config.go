@@ -125,6 +125,14 @@ type Intake struct {
 	// without acting on it (refused, bad commands, no case) per handler per
 	// 24 hours.
 	NoticesPerHandlerPerDay int `toml:"notices_per_handler_per_day"`
+	// The contact person the acknowledgement names (issue 13), shown as
+	// written: the complaints coordinator or klachtenfunctionaris, how to
+	// reach them, and independent support where there is one (the Wkkgz
+	// klachtenfunctionaris is free of charge; AKJ for youth care).
+	ContactName  string `toml:"contact_name"`
+	ContactRole  string `toml:"contact_role"`
+	ContactPhone string `toml:"contact_phone"`
+	Support      string `toml:"support"`
 }
 
 // Limits bound what one mail may cost.

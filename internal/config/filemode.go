@@ -13,9 +13,14 @@ type Warning struct {
 	Key  string
 	File string
 	Mode fs.FileMode
+	// Text, when set, is the whole warning (one that is not about a file).
+	Text string
 }
 
 func (w Warning) String() string {
+	if w.Text != "" {
+		return "config: " + w.Text
+	}
 	return fmt.Sprintf("config: %s: %s holds a secret and can be read by group or others (mode %04o); chmod 600 it",
 		w.Key, w.File, uint32(w.Mode.Perm()))
 }

@@ -56,6 +56,7 @@ func (c *Config) load(need Need, path string, getenv func(string) string) error 
 		return err
 	}
 	c.setDefaults()
+	c.checkPolicy()
 	if need == NeedDatabase {
 		return c.validateDatabase()
 	}

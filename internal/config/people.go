@@ -17,10 +17,17 @@ type Handler struct {
 	Default bool `toml:"default"`
 }
 
-// Manager reads escalations and the daily digest.
+// Manager reads escalations and the digest.
 type Manager struct {
 	Name    string `toml:"name"`
 	Address string `toml:"address"`
+	// Level is the escalation level this manager gets: 1 (default; a case
+	// due soon or overdue) or 2 (still overdue after
+	// escalate_next_level_working_days). A level nobody has goes to all.
+	Level int `toml:"level"`
+	// Digest is how often this manager gets the digest: "daily" (default),
+	// "weekly" (the first digest day of the week) or "none".
+	Digest string `toml:"digest"`
 }
 
 // Route assigns a category (and so a handler) to a new case. A rule matches
@@ -55,6 +62,14 @@ func (c *Config) validatePeople(bad func(key, format string, args ...any)) {
 	for i, m := range c.Managers {
 		if !plainAddress(m.Address) {
 			bad(fmt.Sprintf("managers[%d].address", i), "not a plain e-mail address: %q", m.Address)
+		}
+		if m.Level < 0 || m.Level > 2 {
+			bad(fmt.Sprintf("managers[%d].level", i), "must be 1 or 2, not %d", m.Level)
+		}
+		switch m.Digest {
+		case "", "daily", "weekly", "none":
+		default:
+			bad(fmt.Sprintf("managers[%d].digest", i), "must be daily, weekly or none, not %q", m.Digest)
 		}
 	}
 	for i, r := range c.Routing {

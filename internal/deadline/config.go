@@ -36,6 +36,17 @@ import (
 //	escalate_next_level_working_days = 5   # overdue case goes to the next level after N working days; 0 = not
 //	retention_years = 5            # keep closed cases this long
 //
+// and the procedure (procedure.go), shown as written:
+//
+//	recourse_name = "de Nationale ombudsman"   # named in the decision letter; awb default; wkkgz: set your disputes body
+//	recourse_url = "https://www.nationaleombudsman.nl"
+//	recourse_address = "Postbus 93122, 2509 AC Den Haag"
+//	recourse_term = "1 jaar"
+//	require_hearing = true         # #sluit needs #verslag or #geen-hoorzitting (awb default)
+//	followup_days = 0              # ask the complainant N days after closing whether it helped; 0 = never
+//	reopen_new_term = false        # #heropen starts a new decision term
+//	report_in_decision = true      # the hearing report goes in the decision letter
+//
 // Reminder syntax: "received+N<unit>" (after receipt), "due-N<unit>" (before
 // the due date), "P%" (P percent of the days from receipt to due); unit w
 // (weeks), wd (working days) or d (calendar days).
@@ -70,6 +81,19 @@ type Config struct {
 	EscalateBeforeDueWorkingDays *int `toml:"escalate_before_due_working_days"`
 	EscalateNextLevelWorkingDays *int `toml:"escalate_next_level_working_days"`
 	RetentionYears               *int `toml:"retention_years"`
+
+	// The procedure (procedure.go): the recourse the decision letter
+	// names, the hearing duty, the follow-up question, reopening.
+	RecourseName    *string `toml:"recourse_name"`
+	RecourseURL     *string `toml:"recourse_url"`
+	RecourseAddress *string `toml:"recourse_address"`
+	RecourseTerm    *string `toml:"recourse_term"`
+	RequireHearing  *bool   `toml:"require_hearing"`
+	FollowupDays    *int    `toml:"followup_days"`
+	ReopenNewTerm   *bool   `toml:"reopen_new_term"`
+	// ReportInDecision puts the hearing report in the decision letter
+	// (default true).
+	ReportInDecision *bool `toml:"report_in_decision"`
 }
 
 // FromConfig builds the policy cfg describes. Errors name the key as it is
@@ -112,6 +136,7 @@ func FromConfig(cfg Config) (Policy, error) {
 	if cfg.Reminders != nil {
 		p.Reminders = cfg.reminders(bad)
 	}
+	cfg.applyProcedure(&p, bad)
 	if err := errors.Join(errs...); err != nil {
 		return Policy{}, err
 	}

@@ -21,18 +21,21 @@ func TestPresets(t *testing.T) {
 			MaxExtensions: 1, Extension: Term{4, Weeks},
 			Reminders:  mustRules("received+2w", "due-10wd", "due-5wd", "due-2wd"),
 			Escalation: EscalationRule{BeforeDue: 3, NextLevel: 5}, RetentionYears: 5,
+			Procedure: presetProcedure(PresetAwb),
 		}},
 		{PresetWkkgz, Policy{
 			Name: "wkkgz", AckDue: Term{5, WorkingDays}, Decision: Term{6, Weeks}, MoveToWorkingDay: true,
 			MaxExtensions: 1, Extension: Term{4, Weeks},
 			Reminders:  mustRules("received+2w", "due-10wd", "due-5wd", "due-2wd"),
 			Escalation: EscalationRule{BeforeDue: 3, NextLevel: 5}, RetentionYears: 2,
+			Procedure: presetProcedure(PresetWkkgz),
 		}},
 		{PresetGeneric, Policy{
 			Name: "generic", AckDue: Term{1, WorkingDays}, Decision: Term{6, Weeks},
 			MaxExtensions: 1, Extension: Term{4, Weeks}, Pausable: true,
 			Reminders:  mustRules("50%", "80%", "due-2wd"),
 			Escalation: EscalationRule{NextLevel: 5}, RetentionYears: 2,
+			Procedure: presetProcedure(PresetGeneric),
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -94,7 +97,7 @@ func TestFromConfig(t *testing.T) {
 			Name: "gemeente-x", AckDue: Term{2, CalendarDays}, Decision: Term{30, WorkingDays},
 			DecisionCommittee: &Term{12, Weeks}, MaxExtensions: 2, Extension: Term{3, Weeks},
 			Pausable: true, Reminders: []ReminderRule{}, Escalation: EscalationRule{NextLevel: 10},
-			RetentionYears: 7,
+			RetentionYears: 7, Procedure: presetProcedure(PresetAwb),
 		}
 		if !reflect.DeepEqual(p, want) {
 			t.Errorf("got\n%+v\nwant\n%+v", p, want)

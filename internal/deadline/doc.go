@@ -25,6 +25,14 @@
 //   - Extend refuses, with a sentinel error, a second extension, one longer
 //     than the policy allows, and one asked at or after the end of the due
 //     date. It never grants a delay that needs the complainant's consent.
+//   - A committee term (DecisionCommittee, awb 10 weeks) is counted from
+//     receipt like the decision term, the Atw applied (Compute with
+//     committee true).
+//   - Procedure (procedure.go) is the policy's word on the steps besides
+//     the terms: the recourse named in the decision letter (awb: the
+//     Nationale ombudsman, 1 year; wkkgz: the disputes body, to be
+//     configured), the hearing duty, the follow-up question, reopening.
+//     Config.Warnings says when a legal preset would name no recourse.
 //
 // Every number of the presets (awb, wkkgz, generic) is a default an
 // organisation can change in config (see Config); none of it is legal advice.

@@ -47,6 +47,9 @@ type Policy struct {
 	// RetentionYears is how long a closed case is kept before its personal
 	// data is purged: awb 5 (municipal selection list), wkkgz and generic 2.
 	RetentionYears int
+	// Procedure is the steps besides the terms: recourse, hearing duty,
+	// follow-up, reopening (procedure.go).
+	Procedure Procedure
 }
 
 // The names of the presets.
@@ -73,6 +76,7 @@ func Preset(name string) (Policy, error) {
 		Reminders:        mustRules("received+2w", "due-10wd", "due-5wd", "due-2wd"),
 		Escalation:       EscalationRule{BeforeDue: 3, NextLevel: 5},
 		RetentionYears:   2,
+		Procedure:        presetProcedure(name),
 	}
 	switch name {
 	case PresetAwb:

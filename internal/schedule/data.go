@@ -73,6 +73,19 @@ type DigestData struct {
 	// IntakeProblems says when intake has not reached a mailbox for over an
 	// hour (a dead connection, an expired password): mail may be waiting.
 	IntakeProblems []string
+	// Measures are the open improvement measures and those whose effect
+	// was judged since the previous digest.
+	Measures []MeasureLine
+}
+
+// MeasureLine is a measure in the digest.
+type MeasureLine struct {
+	Ref    string
+	N      int
+	Text   string
+	Due    *deadline.Date
+	Result string // ja, nee, deels; "" while open
+	Note   string
 }
 
 // QuarantineLine is one quarantined mail in the digest.

@@ -72,3 +72,10 @@ func dedupeKey(kind string, caseID int64, pt deadline.Point) string {
 func digestKey(day deadline.Date, addr string) string {
 	return fmt.Sprintf("digest:%s:%s", day, strings.ToLower(addr))
 }
+
+// weeklyDigestKey makes "one weekly digest per manager and ISO week" an
+// outbox constraint: digest:<YYYY>-W<ww>:<manager>.
+func weeklyDigestKey(day deadline.Date, addr string) string {
+	y, w := day.Start().ISOWeek()
+	return fmt.Sprintf("digest:%04d-W%02d:%s", y, w, strings.ToLower(addr))
+}

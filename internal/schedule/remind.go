@@ -113,7 +113,7 @@ func (s *Sweeper) remind(ctx context.Context, tx *store.Tx, c *store.Case, pt de
 		map[string]any{"to": to.Address})
 }
 
-// escalate queues an escalation to every manager and records it.
+// escalate queues an escalation to the managers of its level and records it.
 func (s *Sweeper) escalate(ctx context.Context, tx *store.Tx, c *store.Case, pt deadline.Point, today deadline.Date, st Staff) error {
 	if len(st.Managers) == 0 {
 		s.o.Logger.Warn("escalation_without_managers", slog.String("case_ref", c.Ref), slog.String("point", pt.Name))
@@ -121,11 +121,12 @@ func (s *Sweeper) escalate(ctx context.Context, tx *store.Tx, c *store.Case, pt 
 	}
 	data := EscalationData{IntakeName: s.o.IntakeName, Case: s.line(st, c, today), Point: pt.Name, Level: pt.Level,
 		WorkingDaysLeft: s.o.Calendar.WorkingDaysBetween(today, c.DecisionDue)}
+	managers := st.managersAt(pt.Level)
 	var to []string
-	for _, m := range st.Managers {
+	for _, m := range managers {
 		to = append(to, m.Address)
 	}
-	return s.queue(ctx, tx, c, pt, KindEscalation, st.Managers, data,
+	return s.queue(ctx, tx, c, pt, KindEscalation, managers, data,
 		map[string]any{"to": to, "level": pt.Level})
 }
 

@@ -1,6 +1,8 @@
 package schedule
 
 import (
+	"strings"
+
 	"github.com/klachtd/klachtd/internal/config"
 	"github.com/klachtd/klachtd/internal/outbox"
 )
@@ -16,8 +18,10 @@ func StaffFromConfig(c *config.Config) Staff {
 			st.DefaultHandler = a
 		}
 	}
+	st.Levels, st.Digests = map[string]int{}, map[string]string{}
 	for _, m := range c.Managers {
 		st.Managers = append(st.Managers, outbox.Address{Name: m.Name, Address: m.Address})
+		st.Levels[strings.ToLower(m.Address)], st.Digests[strings.ToLower(m.Address)] = m.Level, m.Digest
 	}
 	return st
 }

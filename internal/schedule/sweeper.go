@@ -1,6 +1,8 @@
 // Package schedule does klachtd's timed work: reminders to handlers before a
-// deadline, escalations to managers when a case passes one, and the daily
-// digest to every manager.
+// deadline, escalations to managers when a case passes one, the digest to
+// every manager (daily, weekly or none), and the procedure's points
+// (procedure.go: the day before a hearing, a measure's date, the
+// follow-up question after closing).
 //
 // Promises:
 //
@@ -20,7 +22,10 @@
 //     (deadline.Policy.PointsFor), so an extension moves them; an extended
 //     case is not escalated "before due" (see pointsDue).
 //   - Only cases awaiting a decision (neither answered nor closed) are
-//     reminded and escalated. A reminder goes to the case's handler, else
+//     reminded and escalated; a closed case never is, whatever mail it
+//     gets afterwards. Level-1 escalations go to the managers of level 1,
+//     level-2 ones (overdue+Nwd) to those of level 2, each falling back to
+//     all managers when none has the level. A reminder goes to the case's handler, else
 //     the default handler; without either it is skipped and logged.
 //   - The digest goes out at the configured time of day (Europe/Amsterdam),
 //     on the organisation's working days unless configured for every day.
@@ -53,7 +58,49 @@ type Staff struct {
 	Handlers []outbox.Address
 	// Managers get escalations and the digest.
 	Managers []outbox.Address
+	// Levels is each manager's escalation level by lower-case address
+	// ([[managers]] level; absent = 1). An escalation of level L goes to
+	// the managers of level L, or to all managers when none has that level.
+	Levels map[string]int
+	// Digests is each manager's digest frequency by lower-case address:
+	// "daily" (absent), "weekly" (the first digest day of each ISO week)
+	// or "none".
+	Digests map[string]string
 }
+
+// managersAt are the managers who get an escalation of level: those of
+// that level, else all of them.
+func (st Staff) managersAt(level int) []outbox.Address {
+	var out []outbox.Address
+	for _, m := range st.Managers {
+		l := st.Levels[strings.ToLower(m.Address)]
+		if l == 0 {
+			l = 1
+		}
+		if l == level {
+			out = append(out, m)
+		}
+	}
+	if len(out) == 0 {
+		return st.Managers
+	}
+	return out
+}
+
+// digestOf is a manager's digest frequency.
+func (st Staff) digestOf(addr string) string {
+	if f := st.Digests[strings.ToLower(addr)]; f != "" {
+		return f
+	}
+	return DigestDaily
+}
+
+// Digest frequencies of a manager.
+const (
+	DigestDaily  = "daily"
+	DigestWeekly = "weekly"
+	DigestNone   = "none"
+)
 
 // Options wire a Sweeper.
 type Options struct {
@@ -148,7 +195,7 @@ func (s *Sweeper) Run(ctx context.Context) error {
 func (s *Sweeper) Sweep(ctx context.Context) error {
 	now := s.o.Now()
 	staff := s.currentStaff()
-	return errors.Join(s.sweepCases(ctx, now, staff), s.sweepDigest(ctx, now, staff))
+	return errors.Join(s.sweepCases(ctx, now, staff), s.sweepDigest(ctx, now, staff), s.sweepProcedure(ctx, now, staff))
 }
 
 // policyFor is the policy a case was opened under.
