@@ -96,6 +96,9 @@ func TestRecordsOfACaseThroughTheDaemon(t *testing.T) {
 
 	// The purge, as a trial on a day past the awb term, then for real.
 	before := h.runRecords("register", "--year", "2026", "--csv") + h.runRecords("register", "--year", "2026")
+	if !strings.Contains(before, "1,2026-11,(geen categorie),e-mail,awb,gesloten,gegrond,2026-11,7,true,false,0,1,0") {
+		t.Errorf("register --csv lacks the closed case with its measure:\n%s", before)
+	}
 	dry := h.runRecords("purge", "--dry-run", "--before", "2032-01-01")
 	if !strings.Contains(dry, "KL-2026-000001  would purge") || strings.Contains(dry, "KL-2026-000002") {
 		t.Errorf("purge --dry-run:\n%s", dry)

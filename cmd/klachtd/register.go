@@ -24,7 +24,7 @@ func runRegister(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	return cmd.run(ctx, args, stderr, func(e recordsEnv) error {
 		p := records.Year(*year)
 		if *asCSV {
-			rows, err := e.store.Register(ctx, *year)
+			rows, err := e.store.RegisterBetween(ctx, p.From.Start(), p.To.Start())
 			if err != nil {
 				return err
 			}

@@ -26,7 +26,7 @@ func TestDossierHoldsEveryMailAndShowsTheTimeline(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
 	id := addCase(t, s, caseSpec{ref: "KL-2026-000007", who: jan, respondent: "ambtenaar@gemeente.example", category: "bouw",
-		received: ams(2026, 3, 2), closed: ams(2026, 4, 1), outcome: "gegrond", extensions: 1})
+		received: ams(2026, 3, 2), closed: ams(2026, 4, 1), outcome: "gegrond", extensions: 1, measures: []string{"ja"}})
 	addCase(t, s, caseSpec{ref: "KL-2026-000008", who: piet, received: ams(2026, 3, 3)})
 	r := newRecords(s, ams(2026, 12, 1))
 	var b bytes.Buffer
@@ -50,7 +50,8 @@ func TestDossierHoldsEveryMailAndShowsTheTimeline(t *testing.T) {
 		t.Errorf("another case's mail is in the dossier")
 	}
 	page := files["dossier.html"]
-	for _, want := range []string{"@page", "counter(page)", "KL-2026-000007", "break-before: page", "Ontvangstbevestiging"} {
+	for _, want := range []string{"@page", "counter(page)", "KL-2026-000007", "break-before: page", "Ontvangstbevestiging",
+		"Jan de Vries vertelde over het lawaai", "bouwtijden in de vergunning"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("dossier.html lacks %q", want)
 		}
@@ -93,7 +94,8 @@ func addYear(t *testing.T, s *store.Store, year, from int, cats []string) {
 			n++
 			received := ams(year, time.Month(m), 1+(i*6)%27)
 			spec := caseSpec{ref: fmt.Sprintf("KL-%d-%06d", year, n), who: person{"Burger", fmt.Sprintf("b%d@example.nl", n)},
-				category: cats[(n*3+m)%len(cats)], received: received, extensions: (n % 6) / 5}
+				category: cats[(n*3+m)%len(cats)], received: received, extensions: (n % 6) / 5,
+				measures: [][]string{nil, {"ja"}, nil, {"nee", "ja"}, {""}}[n%5]}
 			if received.Before(ams(year, 11, 1)) || n%2 == 0 {
 				spec.closed = received.AddDate(0, 0, 10+(n*13)%50)
 				spec.outcome = outcomes[n%len(outcomes)]
@@ -126,7 +128,7 @@ func TestRegisterPageChartsEqualTheCSV(t *testing.T) {
 	if err := records.WriteHTML(&page, st, nil, ams(2026, 12, 1)); err != nil {
 		t.Fatal(err)
 	}
-	rows, _ := s.Register(ctx, 2026)
+	rows, _ := s.RegisterBetween(ctx, records.Year(2026).From.Start(), records.Year(2026).To.Start())
 	if err := records.WriteCSV(&csvOut, rows, cats); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +144,7 @@ func TestRegisterPageChartsEqualTheCSV(t *testing.T) {
 	keepShot(t, "register.png", png)
 	got, err := chromedp.Run(tab, chromedp.Evaluate[map[string]int](`(() => {
 		const m = {};
-		for (const id of ['received', 'closed', 'ontime', 'extended', 'open']) m[id] = +document.getElementById(id).textContent;
+		for (const id of ['received', 'closed', 'ontime', 'extended', 'open', 'measures', 'effective']) m[id] = +document.getElementById(id).textContent;
 		for (const svg of document.querySelectorAll('svg.chart')) {
 			const box = svg.getBoundingClientRect();
 			m['drawn:' + svg.id] = (box.width > 200 && box.height > 20) ? 1 : 0;
@@ -158,7 +160,10 @@ func TestRegisterPageChartsEqualTheCSV(t *testing.T) {
 			t.Errorf("%s: page shows %d, the CSV says %d", k, got[k], v)
 		}
 	}
-	for _, id := range []string{"chart-months", "chart-ontime", "chart-extended", "chart-categories", "chart-outcomes", "chart-channels"} {
+	if want["measures"] == 0 || want["effective"] == 0 {
+		t.Errorf("the fixture has no measures: %v", want)
+	}
+	for _, id := range []string{"chart-months", "chart-ontime", "chart-extended", "chart-categories", "chart-outcomes", "chart-channels", "chart-measures"} {
 		if got["drawn:"+id] != 1 {
 			t.Errorf("chart %s is not drawn", id)
 		}
@@ -179,6 +184,11 @@ func fromCSV(t *testing.T, b []byte) map[string]int {
 	}
 	m := map[string]int{}
 	for _, r := range recs[1:] {
+		ms, _ := strconv.Atoi(r[col["measures"]])
+		eff, _ := strconv.Atoi(r[col["measures_effective"]])
+		m["measures"] += ms
+		m["effective"] += eff
+		m["chart-measures:effectief"] += eff
 		m["received"]++
 		m["chart-months:"+r[col["month_received"]]]++
 		m["chart-categories:"+r[col["category"]]]++

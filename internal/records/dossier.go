@@ -73,7 +73,17 @@ func writeCaseFile(z *zip.Writer, dir string, f *CaseFile) error {
 	if err != nil {
 		return fmt.Errorf("records: timeline: %w", err)
 	}
-	return addFile(z, dir+"timeline.json", tl)
+	if err := addFile(z, dir+"timeline.json", tl); err != nil {
+		return err
+	}
+	proc, err := json.MarshalIndent(struct {
+		Procedure store.Procedure `json:"procedure"`
+		Measures  []store.Measure `json:"measures"`
+	}{f.Procedure, f.Measures}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("records: procedure: %w", err)
+	}
+	return addFile(z, dir+"procedure.json", proc)
 }
 
 func addFile(z *zip.Writer, name string, data []byte) error {

@@ -51,7 +51,11 @@ type CaseFile struct {
 	Case     store.Case
 	Docs     []Doc
 	Timeline []Line
-	HTML     []byte // dossier.html, once Dossier wrote it
+	// Procedure and Measures are the hearing, committee and improvement
+	// measures recorded by handlers' commands.
+	Procedure store.Procedure
+	Measures  []store.Measure
+	HTML      []byte // dossier.html, once Dossier wrote it
 }
 
 // loadCaseFile reads a case's mails and events; keep decides which mails
@@ -93,6 +97,17 @@ func loadCaseFile(ctx context.Context, s *store.Store, c store.Case, keep func(f
 	sortDocs(f.Docs)
 	for i := range f.Docs {
 		f.Docs[i].prepare(i + 1)
+	}
+	err = s.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if f.Procedure, err = tx.ProcedureOf(ctx, c.ID); err != nil {
+			return err
+		}
+		f.Measures, err = tx.MeasuresOf(ctx, c.ID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("records: %w", err)
 	}
 	evs, err := s.Events(ctx, c.ID)
 	if err != nil {
@@ -152,7 +167,11 @@ var docTitles = map[string]string{
 	"in:complaint": "De klacht", "in:reply": "Reactie van de klager", "in:handler_reply": "Bericht van de behandelaar",
 	"uit:ack": "Ontvangstbevestiging", "uit:relay": "Antwoord aan de klager", "uit:extension": "Verdagingsbericht",
 	"uit:notify": "Melding aan de behandelaar", "uit:respondent_copy": "Afschrift aan de beklaagde",
-	"uit:decision": "Beslissing", "uit:hearing": "Uitnodiging hoorzitting", "uit:report": "Verslag van het horen",
+	"uit:decision": "Beslissing op de klacht", "uit:hearing": "Uitnodiging hoorzitting", "uit:report": "Verslag van het horen",
+	"uit:forward": "Doorgestuurd aan de behandelaar", "uit:confirm": "Bevestiging aan de behandelaar",
+	"uit:reminder": "Herinnering aan de behandelaar", "uit:escalation": "Escalatie", "uit:dossier": "Dossier aan de behandelaar",
+	"uit:extension_respondent": "Verdagingsbericht aan de beklaagde", "uit:committee": "Bericht over de adviescommissie",
+	"uit:followup": "Nabericht", "uit:hearing_reminder": "Herinnering hoorzitting", "uit:measure_check": "Controle van een maatregel",
 }
 
 func docTitle(in bool, kind string) string {

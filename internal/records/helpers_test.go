@@ -42,6 +42,7 @@ type caseSpec struct {
 	closed     time.Time // zero: open
 	outcome    string
 	extensions int
+	measures   []string // one measure per entry, with this result ("" = not checked)
 }
 
 var seq int
@@ -105,6 +106,9 @@ func addCase(t *testing.T, s *store.Store, spec caseSpec) int64 {
 				Detail: store.Detail(map[string]string{"outcome": spec.outcome, "note": "gebeld met " + spec.who.name})}); err != nil {
 				return err
 			}
+		}
+		if err := addProcedure(ctx, tx, c.ID, spec, later); err != nil {
+			return err
 		}
 		c.UpdatedAt = later
 		return tx.UpdateCase(ctx, c)
@@ -174,4 +178,26 @@ func count(t *testing.T, s *store.Store, q string, args ...any) int {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+// addProcedure records a hearing with a report naming the complainant, and
+// spec's measures with their results.
+func addProcedure(ctx context.Context, tx *store.Tx, caseID int64, spec caseSpec, at time.Time) error {
+	p := &store.Procedure{CaseID: caseID, HearingAt: sql.NullTime{Time: at, Valid: true}, HearingPlace: "Dorpsstraat 1",
+		HearingReport: sql.NullString{String: spec.who.name + " vertelde over het lawaai", Valid: true}, UpdatedAt: at}
+	if err := tx.SaveProcedure(ctx, p); err != nil {
+		return err
+	}
+	for _, result := range spec.measures {
+		m := &store.Measure{CaseID: caseID, Text: "bouwtijden in de vergunning voor " + spec.who.name, CreatedAt: at}
+		if err := tx.AddMeasure(ctx, m); err != nil {
+			return err
+		}
+		if result != "" {
+			if err := tx.RecordMeasureResult(ctx, caseID, m.N, result, "gesproken met "+spec.who.name, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

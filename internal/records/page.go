@@ -37,7 +37,7 @@ type registerPage struct {
 	Previous *Stats
 	Trend    *Trend
 	Top      []TopCategory
-	Charts   struct{ Months, OnTime, Extended, Categories, Outcomes, Channels template.HTML }
+	Charts   struct{ Months, OnTime, Extended, Categories, Outcomes, Channels, Measures template.HTML }
 	Made     string
 }
 
@@ -52,6 +52,7 @@ func WriteHTML(w io.Writer, st Stats, prev *Stats, now time.Time) error {
 	p.Charts.Categories = BarChart("chart-categories", st.Categories, st.Received)
 	p.Charts.Outcomes = BarChart("chart-outcomes", st.Outcomes, st.Closed)
 	p.Charts.Channels = BarChart("chart-channels", st.Channels, st.Received)
+	p.Charts.Measures = ShareBar("chart-measures", st.Effective, st.Measures, "effectief", "niet (of nog niet) effectief")
 	if prev != nil {
 		p.Trend = trend(st.Received, prev.Received)
 		p.Top = top(st.Categories, prev.Categories, 5)

@@ -32,7 +32,7 @@ func registerText(t *testing.T, s *store.Store, r *records.Records, year int) st
 	}
 	var b bytes.Buffer
 	records.WriteSummary(&b, st)
-	rows, err := s.Register(ctx, year)
+	rows, err := s.RegisterBetween(ctx, records.Year(year).From.Start(), records.Year(year).To.Start())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestPurgeRemovesPersonalDataKeepsTheStub(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
 	old := addCase(t, s, caseSpec{ref: "KL-2020-000001", who: jan, respondent: "ambtenaar@gemeente.example", category: "bouw",
-		received: ams(2020, 3, 2), closed: ams(2020, 4, 1), outcome: "gegrond", extensions: 1})
+		received: ams(2020, 3, 2), closed: ams(2020, 4, 1), outcome: "gegrond", extensions: 1, measures: []string{"ja", "nee"}})
 	held := addCase(t, s, caseSpec{ref: "KL-2020-000002", who: piet, category: "bouw",
 		received: ams(2020, 3, 9), closed: ams(2020, 4, 2), outcome: "ongegrond"})
 	recent := addCase(t, s, caseSpec{ref: "KL-2020-000003", who: kees, policy: "awb",
@@ -110,7 +110,17 @@ func TestPurgeRemovesPersonalDataKeepsTheStub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, personal := range []string{"jan", "Vries", "ambtenaar", handler, "Overlast", "gebeld"} {
+	var proc string
+	err = s.DB().QueryRow(`SELECT (SELECT string_agg(concat_ws('|', p.*), '|') FROM case_procedure p WHERE p.case_id = $1) ||
+		(SELECT string_agg(concat_ws('|', m.*), '|') FROM measures m WHERE m.case_id = $1)`, old).Scan(&proc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump += proc
+	if n := count(t, s, `SELECT count(*) FROM measures WHERE case_id = $1 AND result IS NOT NULL`, old); n != 2 {
+		t.Errorf("the purge lost measure results: %d left, want 2", n)
+	}
+	for _, personal := range []string{"jan", "Vries", "ambtenaar", handler, "Overlast", "gebeld", "Dorpsstraat", "bouwtijden"} {
 		if strings.Contains(strings.ToLower(dump), strings.ToLower(personal)) {
 			t.Errorf("the purged case still holds %q: %s", personal, dump)
 		}

@@ -45,6 +45,8 @@ type Stats struct {
 	Channels     []Count
 	Outcomes     []Count // of Closed
 	ExtendedOnly int     // extended, of Closed
+	Measures     int     // improvement measures taken on these complaints
+	Effective    int     // of Measures, found effective ("ja")
 }
 
 // OnTime says whether a closed complaint was decided by the end of its
@@ -72,13 +74,16 @@ func PublicCategory(cat string, allowed []string) string {
 }
 
 // Compute counts rows received in [from, to).
-func Compute(title string, from, to deadline.Date, rows []store.RegisterRow, categories []string) Stats {
+func Compute(title string, from, to deadline.Date, rows []store.RecordRow, categories []string) Stats {
 	st := Stats{Title: title, From: from, To: to, Received: len(rows)}
 	months := monthsOf(from, to)
 	per, closedPer := map[string]int{}, map[string]int{}
 	cats, outs, chans := map[string]int{}, map[string]int{}, map[string]int{}
 	var days []int
-	for _, r := range rows {
+	for _, rr := range rows {
+		r := rr.RegisterRow
+		st.Measures += rr.Measures
+		st.Effective += rr.Effective
 		per[monthKey(r.ReceivedAt)]++
 		cats[PublicCategory(r.Category, categories)]++
 		chans[Channel]++

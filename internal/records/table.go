@@ -13,22 +13,24 @@ import (
 
 // CSVHeader is the first line of WriteCSV.
 var csvHeader = []string{"nr", "month_received", "category", "channel", "policy", "status", "outcome",
-	"month_closed", "days_to_close", "on_time", "extended", "delays_with_consent"}
+	"month_closed", "days_to_close", "on_time", "extended", "delays_with_consent", "measures", "measures_effective"}
 
 // WriteCSV writes one de-identified line per complaint: a serial number
 // instead of the reference, months instead of dates, categories from the
 // configured list. Every cell is escaped against formula injection
 // (SafeCell), so a spreadsheet never runs one.
-func WriteCSV(w io.Writer, rows []store.RegisterRow, categories []string) error {
+func WriteCSV(w io.Writer, rows []store.RecordRow, categories []string) error {
 	cw := csv.NewWriter(w)
 	cw.Write(csvHeader)
-	for i, r := range rows {
+	for i, rr := range rows {
+		r := rr.RegisterRow
 		closed, days, ontime := "", "", ""
 		if r.ClosedAt.Valid {
 			closed, days, ontime = monthKey(r.ClosedAt.Time), strconv.Itoa(DaysToClose(r)), strconv.FormatBool(OnTime(r))
 		}
 		line := []string{strconv.Itoa(i + 1), monthKey(r.ReceivedAt), PublicCategory(r.Category, categories), Channel,
-			r.Policy, r.Status, r.Outcome.String, closed, days, ontime, strconv.FormatBool(r.Extensions > 0), strconv.Itoa(r.Delays)}
+			r.Policy, r.Status, r.Outcome.String, closed, days, ontime, strconv.FormatBool(r.Extensions > 0), strconv.Itoa(r.Delays),
+			strconv.Itoa(rr.Measures), strconv.Itoa(rr.Effective)}
 		for j := range line {
 			line[j] = SafeCell(line[j])
 		}
@@ -65,6 +67,8 @@ func WriteSummary(w io.Writer, st Stats) error {
 	fmt.Fprintf(tw, "verlengd\t%d\n", st.Extended)
 	fmt.Fprintf(tw, "nog open\t%d\n", st.Open)
 	fmt.Fprintf(tw, "mediane behandelduur\t%s dagen\n", days(st.MedianDays))
+	fmt.Fprintf(tw, "maatregelen\t%d\n", st.Measures)
+	fmt.Fprintf(tw, "waarvan effectief\t%d\t%s\n", st.Effective, paren(Percent(st.Effective, st.Measures)))
 	section := func(title string, cs []Count) {
 		fmt.Fprintf(tw, "\n%s\n", title)
 		for _, c := range cs {

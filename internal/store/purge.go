@@ -113,7 +113,8 @@ func (s *Store) PurgeCase(ctx context.Context, id int64, closedBefore, now time.
 			"rule": rule, "closed_at": c.ClosedAt.Time, "mails_in": pc.Mails, "mail_bytes": pc.MailBytes,
 			"mails_out": pc.Outgoing, "events_deidentified": pc.Events,
 			"fields": []string{"complainant_name", "complainant_address", "respondent_name", "respondent_address",
-				"handler_address", "subject", "event actors and details"},
+				"handler_address", "subject", "event actors and details", "hearing place, report and reason",
+				"measure texts and notes"},
 		})})
 	})
 	return pc, err
@@ -199,6 +200,19 @@ func (tx *Tx) purgeCaseFields(ctx context.Context, id int64, now time.Time) erro
 		WHERE id = $1`, id, now)
 	if err != nil {
 		return fmt.Errorf("store: purge: case fields: %w", err)
+	}
+	// The procedure's free text goes; that a hearing was held, reported or
+	// waived, and each measure's result, stay for the register.
+	_, err = tx.ExecContext(ctx, `
+		UPDATE case_procedure SET hearing_place = '',
+			hearing_report = CASE WHEN hearing_report IS NULL THEN NULL ELSE '' END,
+			hearing_waived = CASE WHEN hearing_waived IS NULL THEN NULL ELSE '' END, updated_at = $2
+		WHERE case_id = $1`, id, now)
+	if err != nil {
+		return fmt.Errorf("store: purge: procedure: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE measures SET text = '', result_note = '' WHERE case_id = $1`, id); err != nil {
+		return fmt.Errorf("store: purge: measures: %w", err)
 	}
 	return nil
 }

@@ -91,13 +91,24 @@ func (s *Store) MessageRaw(ctx context.Context, id int64) ([]byte, error) {
 	return raw, nil
 }
 
+// RecordRow is a register row with the case's measures (ISO 9001 10.2):
+// how many were taken and how many were found effective.
+type RecordRow struct {
+	RegisterRow
+	Measures  int `db:"measures"`
+	Effective int `db:"measures_effective"`
+}
+
 // RegisterBetween lists the complaints received in [from, to), in order:
-// the register of any period (a quarter for the report).
-func (s *Store) RegisterBetween(ctx context.Context, from, to time.Time) ([]RegisterRow, error) {
-	var rows []RegisterRow
+// the register of any period (a year, a quarter), with their measures.
+func (s *Store) RegisterBetween(ctx context.Context, from, to time.Time) ([]RecordRow, error) {
+	var rows []RecordRow
 	err := s.db.SelectContext(ctx, &rows, `
-		SELECT ref, received_at, category, policy, status, outcome, decision_due, closed_at, extensions, consented_delays
-		FROM cases WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, id`, from, to)
+		SELECT k.ref, k.received_at, k.category, k.policy, k.status, k.outcome, k.decision_due, k.closed_at,
+			k.extensions, k.consented_delays,
+			(SELECT count(*) FROM measures m WHERE m.case_id = k.id) AS measures,
+			(SELECT count(*) FROM measures m WHERE m.case_id = k.id AND m.result = 'ja') AS measures_effective
+		FROM cases k WHERE k.received_at >= $1 AND k.received_at < $2 ORDER BY k.received_at, k.id`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: register: %w", err)
 	}
