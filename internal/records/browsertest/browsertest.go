@@ -6,7 +6,7 @@
 // ends with Close, which the package's TestMain calls after the tests (the
 // kernel also kills it with the test binary, chromedp's Pdeathsig). Without
 // chromium a test skips — except under CI=true, where it fails, so that CI
-// can never pass by skipping.
+// can never pass by skipping. KLACHTD_CHROMIUM names another browser binary.
 package browsertest
 
 import (
@@ -49,7 +49,7 @@ func execPath() (string, error) {
 func start() {
 	path, err := execPath()
 	if err != nil {
-		shared.err = err
+		shared.err = fmt.Errorf("browsertest: %w", err)
 		return
 	}
 	dir, err := os.MkdirTemp("", "klachtd-chromium-")
@@ -82,9 +82,9 @@ func Tab(t testing.TB) context.Context {
 	once.Do(start)
 	if shared.err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("browsertest: %v", shared.err)
+			t.Fatal(shared.err)
 		}
-		t.Skipf("browsertest: %v", shared.err)
+		t.Skip(shared.err)
 	}
 	tctx, cancel := chromedp.NewContext(shared.ctx)
 	tctx, cancelT := context.WithTimeout(tctx, time.Minute)
