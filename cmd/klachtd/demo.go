@@ -112,7 +112,8 @@ func demoMain(ctx context.Context, stdout io.Writer, dir string, logger *slog.Lo
 // story is the timeline: three mails arrive on Monday morning, the first
 // complainant follows up on Tuesday.
 func (x *demo) story(ctx context.Context) error {
-	for _, f := range []string{"01-complaint-nl.eml", "02-complaint-en.eml", "03-out-of-office.eml"} {
+	for _, f := range []string{"01-complaint-nl.eml", "02-complaint-en.eml", "03-out-of-office.eml",
+		"11-form-auto-submitted.eml", "12-bounce-exim.eml"} {
 		if err := x.deliver(f, nil); err != nil {
 			return err
 		}
@@ -169,6 +170,7 @@ func (x *demo) handlerStory(ctx context.Context) error {
 		{time.Date(2026, 11, 10, 11, 25, 0, 0, deadline.Location()), "08-handler-hearing.eml", "KL-2026-000001", []string{"forward"}},
 		{time.Date(2026, 11, 23, 14, 5, 0, 0, deadline.Location()), "06-handler-extend.eml", "KL-2026-000002", []string{"notify"}},
 		{time.Date(2026, 11, 24, 12, 15, 0, 0, deadline.Location()), "09-handler-report.eml", "KL-2026-000001", []string{"hearing_reminder"}},
+		{time.Date(2026, 11, 25, 22, 14, 0, 0, deadline.Location()), "13-forged-handler.eml", "KL-2026-000002", []string{"notify"}},
 		{time.Date(2026, 11, 27, 16, 50, 0, 0, deadline.Location()), "07-handler-close.eml", "KL-2026-000001", []string{"forward"}},
 		{time.Date(2026, 12, 14, 9, 45, 0, 0, deadline.Location()), "10-handler-effective.eml", "KL-2026-000001", []string{"measure_check"}},
 	} {
@@ -315,11 +317,27 @@ func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
 		return fmt.Sprintf("#commissie: %s; decision due moved from %s to %s", d["name"], d["from"], d["to"])
 	case "reopened":
 		return fmt.Sprintf("#heropen: case %s taken up again (%s)", ref, d["reason"])
+	case "marked_for_review":
+		return fmt.Sprintf("marked for review: a person looks at it first (%s)", joinAny(d["reasons"]))
+	case "ack_withheld":
+		return fmt.Sprintf("no acknowledgement (%s)", joinAny(d["reasons"]))
+	case "handler_mail_refused":
+		return fmt.Sprintf("refused whole: no command applied, nothing relayed (%s)", d["reason"])
 	case "mail_after_closing":
 		return fmt.Sprintf("mail to the closed case %s: recorded and forwarded; the case stays closed", ref)
 	default:
 		return fmt.Sprintf("%s on case %s %s", e.Kind, ref, string(e.Detail))
 	}
+}
+
+// joinAny joins a JSON list of strings from an event's detail.
+func joinAny(v any) string {
+	l, _ := v.([]any)
+	parts := make([]string, 0, len(l))
+	for _, s := range l {
+		parts = append(parts, fmt.Sprint(s))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func (x *demo) ackMessageID(ctx context.Context, caseID int64) (string, error) {
@@ -393,6 +411,9 @@ func demoEnv(dsn, imapAddr, user, pass, smtpAddr string) func(string) string {
 		"KLACHTD_INTAKE_ADDRESS": demoIntake,
 		"KLACHTD_INTAKE_NAME":    "Klachtenmeldpunt Gemeente Voorbeeld",
 		"KLACHTD_POLICY_PRESET":  "awb",
+		// The receiving host's Authentication-Results are trusted: a forged
+		// handler mail is refused.
+		"KLACHTD_INTAKE_TRUSTED_AUTHSERV_ID": "mx.gemeente-voorbeeld.nl",
 	}
 	return func(k string) string { return env[k] }
 }

@@ -30,7 +30,7 @@ func TestDemoShowsRemindersEscalationAndDigests(t *testing.T) {
 		want string
 		n    int
 	}{
-		{"reminder two weeks after receipt", "→ reminder received+2w, sent to b.dewit@", 1},
+		{"reminder two weeks after receipt (the two open cases)", "→ reminder received+2w, sent to b.dewit@", 2},
 		{"reminder before the extended due date", "→ reminder due-10wd, sent to b.dewit@", 1},
 		{"one escalation", "→ escalation overdue, sent to m.visser@", 1},
 		{"a digest on each of two days", "→ daily digest, sent to m.visser@", 2},
@@ -42,6 +42,13 @@ func TestDemoShowsRemindersEscalationAndDigests(t *testing.T) {
 		{"the decision letter", "→ decision letter (reasoning, measures, hearing report, recourse) to the complainant, sent to j.devries@", 1},
 		{"the measure's check on its date", "→ measure check (did it work? #effectief), sent to b.dewit@", 1},
 		{"the measure's result", "→ #effectief: measure 1 worked: ja", 1},
+		// Intake that holds (issue 9): a web form with machine headers is a
+		// case for review, a bounce without multipart/report is not answered,
+		// a forged handler mail is refused.
+		{"the web form opens a case for review", "→ marked for review: a person looks at it first", 1},
+		{"the web form is not acknowledged", "→ no acknowledgement (Precedence: bulk", 1},
+		{"the Exim bounce is machine mail", "→ bounce: stored, no case, not answered (bounce (exim)", 1},
+		{"the forged handler mail is refused", "→ refused whole: no command applied, nothing relayed (mx.gemeente-voorbeeld.nl says dmarc=fail)", 1},
 	}
 	for _, tt := range tests {
 		if n := strings.Count(s, tt.want); n != tt.n {
