@@ -115,7 +115,7 @@ func loadCaseFile(ctx context.Context, s *store.Store, c store.Case, keep func(f
 	}
 	for _, e := range evs {
 		l := Line{At: e.At, Kind: e.Kind, Actor: e.Actor}
-		if string(e.Detail) != "{}" {
+		if d := string(e.Detail); d != "{}" && d != "null" {
 			l.Detail = e.Detail
 		}
 		f.Timeline = append(f.Timeline, l)
