@@ -18,6 +18,7 @@ import (
 	"github.com/klachtd/klachtd/internal/config"
 	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/mailbox"
+	"github.com/klachtd/klachtd/internal/outage"
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
 	"github.com/klachtd/klachtd/internal/records"
@@ -43,6 +44,8 @@ type Daemon struct {
 	// SweepOnce makes RunOnce also send the reminders, escalations and
 	// digest that are due (serve --once, e.g. from cron).
 	SweepOnce bool
+	// IMAPSleep replaces the watcher's reconnect wait (tests: record it).
+	IMAPSleep func(ctx context.Context, d time.Duration) error
 
 	Store   *store.Store
 	Intake  *cases.Intake
@@ -52,6 +55,7 @@ type Daemon struct {
 	// [retention] auto = true (its own loop beside the sweeper).
 	Records *records.Records
 	river   *river.Client[*sql.Tx]
+	outage  *outage.Monitor
 }
 
 // Open connects to the database, checks the schema and builds every part.
@@ -90,7 +94,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 	}
 	smtp, err := outbox.NewSMTP(outbox.SMTPOptions{
 		Address: c.SMTP.Address, TLS: c.SMTP.TLS, Username: c.SMTP.Username, Password: c.SMTP.Password,
-		HeloName: c.SMTP.HeloName, TLSConfig: d.SMTPTLS,
+		HeloName: c.SMTP.HeloName, TLSConfig: d.SMTPTLS, Timeout: c.SMTP.Timeout.Duration,
 	})
 	if err != nil {
 		return err
@@ -101,8 +105,11 @@ func (d *Daemon) Open(ctx context.Context) error {
 	if err := d.schema(ctx); err != nil {
 		return err
 	}
-	worker := &outbox.Worker{Store: d.Store, Sender: smtp, Now: d.Now, Logger: d.Logger}
-	if d.river, err = outbox.NewRiver(d.Store.DB(), worker, d.QueuePoll, d.Logger); err != nil {
+	// A database outage is one WARN and one INFO, not a stream of errors
+	// from every part that notices it.
+	d.outage = outage.New(d.Logger, d.Store.DB().PingContext)
+	worker := &outbox.Worker{Store: d.Store, Sender: smtp, Now: d.Now, Logger: d.Logger, JobTimeout: c.SMTP.Timeout.Duration}
+	if d.river, err = outbox.NewRiver(d.Store.DB(), worker, d.QueuePoll, d.logFor("delivery_queue")); err != nil {
 		return err
 	}
 	from := outbox.Address{Name: c.Intake.Name, Address: c.Intake.Address}
@@ -118,17 +125,23 @@ func (d *Daemon) Open(ctx context.Context) error {
 		Contact: cases.ContactFromConfig(c.Intake), Now: d.Now, Logger: d.Logger, Dossier: d.dossierZip,
 	})
 	so := schedule.OptionsFromConfig(c)
-	so.Store, so.Queue, so.Policy, so.Calendar, so.Now, so.Logger = d.Store, queue, policy, cal, d.Now, d.Logger
+	so.Store, so.Queue, so.Policy, so.Calendar, so.Now, so.Logger = d.Store, queue, policy, cal, d.Now, d.logFor("schedule")
 	d.Sweeper = schedule.New(so)
 	d.Watcher, err = mailbox.New(mailbox.Options{
 		Address: c.IMAP.Address, TLS: c.IMAP.TLS, TLSConfig: d.IMAPTLS,
 		Username: c.IMAP.Username, Password: c.IMAP.Password,
 		Mailbox: c.IMAP.Mailbox, ProcessedMailbox: c.IMAP.ProcessedMailbox, QuarantineMailbox: c.IMAP.QuarantineMailbox,
 		PollInterval: c.IMAP.PollInterval.Duration, CommandTimeout: c.IMAP.CommandTimeout.Duration,
-		MaxMessageBytes: c.Limits.MaxMessageBytes, Handler: d.Intake, Locker: d.Store, Logger: d.Logger,
-		OnCheck: d.recordCheck,
+		MaxMessageBytes: c.Limits.MaxMessageBytes, Handler: d.Intake, Locker: d.Store, Logger: d.logFor("intake"),
+		OnCheck: d.recordCheck, Sleep: d.IMAPSleep,
 	})
 	return err
+}
+
+// logFor is the daemon's logger for a part whose WARN and ERROR lines a
+// database outage explains: those are collapsed into the outage's two lines.
+func (d *Daemon) logFor(component string) *slog.Logger {
+	return slog.New(d.outage.Handler(d.Logger.Handler(), component))
 }
 
 func (d *Daemon) schema(ctx context.Context) error {
@@ -174,6 +187,9 @@ func (d *Daemon) StopQueue() error {
 
 // Close releases the database.
 func (d *Daemon) Close() error {
+	if d.outage != nil {
+		d.outage.Close()
+	}
 	if d.Store == nil {
 		return nil
 	}
@@ -231,7 +247,7 @@ func (d *Daemon) recordCheck(checkErr error) {
 	defer cancel()
 	// Scrubbed: the error is shown by `klachtd status` and in the digest.
 	checkErr = d.Config.Scrubber().Error(checkErr)
-	if err := d.Store.RecordCheck(ctx, d.Config.IMAP.Mailbox, d.Now(), checkErr); err != nil {
+	if err := d.Store.RecordCheck(ctx, d.Config.IMAP.Mailbox, d.Now(), checkErr); err != nil && !d.outage.Report("intake_status", err) {
 		d.Logger.Error("record_check_failed", slog.Any("error", err))
 	}
 }

@@ -13,7 +13,9 @@ import (
 
 // runStatus prints the health of an installation from its database, for an
 // operator or a monitoring check: exit 1 when intake has not reached a
-// mailbox within --stale, or a mail has failed for good in the last week.
+// mailbox within --stale, a mail has failed for good in the last week, or a
+// delivery has been in flight for longer than its timeout (its process died;
+// River retries it a few minutes later, see outbox.Worker.RescueAfter).
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := newDBCommand("status", stderr)
 	asJSON := cmd.Bool("json", false, "print JSON")
@@ -49,6 +51,10 @@ func healthProblems(h *store.Health, now time.Time, stale time.Duration) []strin
 			ps = append(ps, fmt.Sprintf("intake of %s is stale: %s", st.Mailbox, why))
 		}
 	}
+	if h.OutboxStuck > 0 {
+		ps = append(ps, fmt.Sprintf("%d deliveries in flight for longer than their timeout, the oldest since %s (a crashed instance; they are retried within minutes)",
+			h.OutboxStuck, h.StuckSince.Time.In(deadline.Location()).Format("2006-01-02 15:04:05")))
+	}
 	if h.OutboxFailed > 0 {
 		ps = append(ps, fmt.Sprintf("%d mails could not be delivered in the last 7 days (klachtd cases show tells which)", h.OutboxFailed))
 	}
@@ -73,6 +79,9 @@ func printStatus(w io.Writer, h *store.Health, problems []string) {
 	fmt.Fprintf(w, "last mail delivered  %s\n", when(h.LastMailArrived.Valid, h.LastMailArrived.Time))
 	fmt.Fprintf(w, "outbox               %d queued (%d retrying, oldest %s), %d failed in 7 days\n",
 		h.OutboxQueued, h.OutboxRetrying, when(h.OldestQueued.Valid, h.OldestQueued.Time), h.OutboxFailed)
+	if h.OutboxStuck > 0 {
+		fmt.Fprintf(w, "deliveries stuck     %d in flight past their timeout, oldest since %s\n", h.OutboxStuck, when(true, h.StuckSince.Time))
+	}
 	fmt.Fprintf(w, "cases                %d open, %d to review\n", h.OpenCases, h.NeedsReview)
 	fmt.Fprintf(w, "quarantined          %d in 7 days\n", h.Quarantined)
 	if len(problems) == 0 {
@@ -107,7 +116,7 @@ func statusJSON(h *store.Health, problems []string) any {
 	return map[string]any{
 		"ok": len(problems) == 0, "problems": problems, "mailboxes": mbs,
 		"last_mail_at":   ptr(h.LastMailArrived.Valid, h.LastMailArrived.Time),
-		"outbox":         map[string]any{"queued": h.OutboxQueued, "retrying": h.OutboxRetrying, "failed_7d": h.OutboxFailed, "oldest_queued_at": ptr(h.OldestQueued.Valid, h.OldestQueued.Time)},
+		"outbox":         map[string]any{"queued": h.OutboxQueued, "retrying": h.OutboxRetrying, "failed_7d": h.OutboxFailed, "stuck": h.OutboxStuck, "oldest_queued_at": ptr(h.OldestQueued.Valid, h.OldestQueued.Time)},
 		"cases":          map[string]any{"open": h.OpenCases, "needs_review": h.NeedsReview},
 		"quarantined_7d": h.Quarantined,
 	}

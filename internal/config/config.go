@@ -99,6 +99,10 @@ type SMTP struct {
 	PasswordFile string `toml:"password_file"`
 	// HeloName is sent in EHLO; default the intake address's domain.
 	HeloName string `toml:"helo_name"`
+	// Timeout bounds one delivery attempt (connect to the server's answer);
+	// default 2m. A delivery cut off by a crash is retried a few minutes
+	// after it (see outbox.Worker.RescueAfter).
+	Timeout Duration `toml:"timeout"`
 }
 
 // Intake is the organisation's complaint address and how it speaks.
@@ -194,6 +198,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.IMAP.CommandTimeout.Duration == 0 {
 		c.IMAP.CommandTimeout.Duration = time.Minute
+	}
+	if c.SMTP.Timeout.Duration == 0 {
+		c.SMTP.Timeout.Duration = 2 * time.Minute
 	}
 	if c.Intake.AutoRepliesPerDay == 0 {
 		c.Intake.AutoRepliesPerDay = 5

@@ -27,16 +27,24 @@
 // only up to that many bytes and handed over with Mail.Truncated set; the
 // Handler is expected to store them and answer Quarantine.
 //
-// One instance watches a mailbox at a time when a Locker is given: Run waits
-// (PollInterval) while another instance holds the lock, Once returns
-// ErrLocked. The lock is taken per connection and given back on reconnect.
+// One instance watches a mailbox at a time when a Locker is given: Run asks
+// again every 5s (or PollInterval, when shorter) while another instance
+// holds the lock, so that a standby takes over within seconds when the
+// holder dies; Once returns ErrLocked. The lock is taken per connection and given back on reconnect.
 //
 // # Failure rules
 //
-//   - A connection, TLS, login or server error ends the connection; Run
-//     reconnects after a backoff of 1s doubling up to 2m, with jitter. The
-//     backoff starts again at 1s once a connection got as far as waiting for
-//     new mail.
+//   - A connection, TLS, login, server or database error ends the
+//     connection; Run reconnects after a backoff of 1s doubling up to 2m,
+//     with jitter. The backoff starts again at 1s as soon as a connection
+//     made progress (a mail stored or moved, or a pass completed), so that a
+//     connection cut while a backlog drains costs a second, not minutes.
+//     While the connection before the failures made progress, the waits are
+//     capped at 5s for the first 2 minutes of waiting (then they grow as
+//     usual): a database restart or a cut costs intake at most ~5s after it
+//     ends. The first failure of a streak (and any new error) is logged at
+//     WARN as mailbox_reconnect, the repeats at DEBUG, and the first progress
+//     after it as mailbox_recovered (INFO, with the failures and how long).
 //   - A hung connection is found by Options.CommandTimeout: dialling, the TLS
 //     handshake, the greeting and every command must see a byte from the
 //     server within it, or the connection is dropped. A dead connection in

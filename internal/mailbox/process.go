@@ -139,6 +139,7 @@ func (s *session) process(ctx context.Context, m meta, last uint32) error {
 	if err != nil {
 		return err
 	}
+	s.w.madeProgress() // stored: a cut from here on is no reason to wait long
 	if ctx.Err() != nil {
 		// Stopping: the connection is closing. The next run sees the mail
 		// again, the handler dedupes, and it is moved then.

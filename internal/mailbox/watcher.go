@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"time"
 )
 
 // Watcher watches one mailbox and hands its mails to the Handler.
@@ -17,6 +15,7 @@ type Watcher struct {
 	// failures counts consecutive Handle failures per mail; only the
 	// goroutine running Run or Once touches it.
 	failures map[failKey]int
+	reconn   reconnects
 }
 
 type failKey struct{ uidValidity, uid uint32 }
@@ -44,17 +43,13 @@ func (w *Watcher) Trigger() { signal(w.trigger) }
 // reconnect after a backoff. A Handle in progress when ctx ends completes
 // first; the move after it may be left to the next run.
 func (w *Watcher) Run(ctx context.Context) error {
-	for attempt := 0; ; attempt++ {
-		progressed, err := w.runLocked(ctx)
+	for {
+		err := w.runLocked(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		if progressed {
-			attempt = 0
-		}
-		d := backoff(attempt)
+		d := w.failed(err)
 		w.check(err)
-		w.log.Warn("mailbox_reconnect", slog.Any("error", err), slog.Duration("backoff", d))
 		if w.o.Sleep(ctx, d) != nil {
 			return nil
 		}
@@ -62,19 +57,18 @@ func (w *Watcher) Run(ctx context.Context) error {
 }
 
 // runLocked takes the lock, waiting while another instance holds it, and
-// watches until an error. progressed says a session got as far as waiting
-// for new mail, so that the next backoff starts small again.
-func (w *Watcher) runLocked(ctx context.Context) (progressed bool, err error) {
+// watches until an error.
+func (w *Watcher) runLocked(ctx context.Context) error {
 	release, err := w.lock(ctx)
 	for errors.Is(err, ErrLocked) {
 		w.log.Debug("mailbox_locked_elsewhere")
-		if err := w.o.Sleep(ctx, w.o.PollInterval); err != nil {
-			return false, err
+		if err := w.o.Sleep(ctx, min(w.o.PollInterval, lockRetry)); err != nil {
+			return err
 		}
 		release, err = w.lock(ctx)
 	}
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer release()
 	return w.watch(ctx)
@@ -125,30 +119,20 @@ func (w *Watcher) lock(ctx context.Context) (func(), error) {
 }
 
 // watch is one connection: process what is pending, wait for more, repeat.
-func (w *Watcher) watch(ctx context.Context) (progressed bool, err error) {
+func (w *Watcher) watch(ctx context.Context) error {
 	s, err := w.open(ctx)
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer s.close()
 	for {
 		if _, err := s.pass(ctx); err != nil {
-			return progressed, err
+			return err
 		}
 		w.check(nil)
-		progressed = true
+		w.madeProgress()
 		if err := s.wait(ctx); err != nil || ctx.Err() != nil {
-			return progressed, err // on ctx, the connection is closed already
+			return err // on ctx, the connection is closed already
 		}
 	}
-}
-
-// backoff is 1s doubling to 2m, with up to 50% jitter taken off so that
-// instances that lost the same server do not come back in step.
-func backoff(attempt int) time.Duration {
-	d := backoffMax
-	if attempt < 8 {
-		d = min(backoffMin<<attempt, backoffMax)
-	}
-	return d - rand.N(d/2)
 }

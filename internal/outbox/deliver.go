@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -16,6 +17,14 @@ type Sender interface {
 	Send(ctx context.Context, from string, rcpt []string, raw []byte) error
 }
 
+// Delivery timing defaults; see Worker.
+const (
+	DefaultJobTimeout = 2 * time.Minute
+	maxRecordFor      = time.Minute
+	maxRescueMargin   = 30 * time.Second
+	recordTimeout     = 10 * time.Second
+)
+
 // Worker is the River worker that delivers outbox rows.
 type Worker struct {
 	river.WorkerDefaults[DeliverArgs]
@@ -23,10 +32,39 @@ type Worker struct {
 	Sender Sender
 	Now    func() time.Time
 	Logger *slog.Logger
+	// JobTimeout bounds one delivery attempt, from loading the row to the
+	// SMTP server's answer; default DefaultJobTimeout.
+	JobTimeout time.Duration
+	// RecordFor is how long the worker keeps trying to mark a row sent
+	// after the SMTP server accepted the mail, while the database is away;
+	// default min(JobTimeout, 1m).
+	RecordFor time.Duration
+}
+
+func (w *Worker) jobTimeout() time.Duration { return cmp.Or(w.JobTimeout, DefaultJobTimeout) }
+
+func (w *Worker) recordFor() time.Duration {
+	return cmp.Or(w.RecordFor, min(w.jobTimeout(), maxRecordFor))
+}
+
+// RescueAfter is when River takes a running delivery job for stuck (its
+// process died) and schedules it again: the job timeout, plus the time the
+// worker may spend recording a sent mail, plus a margin of min(timeout, 30s).
+// With the defaults that is 2m + 1m + 30s = 3m30s; River's rescuer looks every
+// 30 s (on the elected leader, which takes over 15 s after a dead one), and a
+// rescued job is retried after one second, so a delivery cut off by a crash is
+// retried within about four minutes. A job is never rescued while its worker
+// can still be in the SMTP transaction or recording its outcome, so rescue
+// itself causes no second send.
+func (w *Worker) RescueAfter() time.Duration {
+	t := w.jobTimeout()
+	return t + w.recordFor() + min(t, maxRescueMargin)
 }
 
 // Work sends one row. A row that is no longer queued (sent by an earlier try
-// whose job outlived it, or failed) is left alone.
+// whose job outlived it, or failed) is left alone. The row is marked as in
+// flight before the SMTP transaction; a row still marked so when an attempt
+// starts was cut off by a crash, and is logged at WARN before it is sent.
 func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	m, err := w.Store.OutboxMail(ctx, job.Args.OutboxID)
 	if err != nil {
@@ -36,13 +74,64 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		return nil
 	}
 	log := w.Logger.With(slog.Int64("outbox_id", m.ID), slog.String("kind", m.Kind), slog.Int("attempt", job.Attempt))
+	if m.SendingSince.Valid {
+		log.Warn("mail_retry_after_interrupted_delivery", slog.Time("in_flight_since", m.SendingSince.Time),
+			slog.String("message_id", m.MessageID))
+	}
+	// Wall-clock time: these marks are about this process, not the domain clock.
+	start := time.Now()
+	if ok, err := w.Store.MarkSending(ctx, m.ID, start, start.Add(w.jobTimeout())); err != nil || !ok {
+		return err
+	}
 	sendErr := w.Sender.Send(ctx, m.MailFrom, m.Rcpt, m.Raw)
 	if sendErr == nil {
 		log.Info("mail_sent", slog.String("message_id", m.MessageID))
-		return w.Store.MarkSent(ctx, m.ID, w.Now())
+		return w.recordSent(ctx, log, m.ID)
 	}
+	return w.recordFailure(ctx, log, job, m.ID, sendErr)
+}
+
+// recordSent marks the row sent. The SMTP server has the mail: failing the
+// job now would send it again, so while the database is away the worker
+// keeps trying for RecordFor, backing off from 250 ms to 5 s.
+func (w *Worker) recordSent(ctx context.Context, log *slog.Logger, id int64) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.recordFor())
+	defer cancel()
+	wait := 250 * time.Millisecond
+	for try := 1; ; try++ {
+		err := w.markSent(ctx, id)
+		if err == nil {
+			if try > 1 {
+				log.Info("mail_sent_recorded", slog.Int("tries", try))
+			}
+			return nil
+		}
+		if try == 1 {
+			log.Warn("mail_sent_record_retrying", slog.Any("error", err))
+		}
+		select {
+		case <-ctx.Done():
+			log.Error("mail_sent_not_recorded", slog.Int("tries", try), slog.Any("error", err))
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+func (w *Worker) markSent(ctx context.Context, id int64) error {
+	ctx, cancel := context.WithTimeout(ctx, recordTimeout)
+	defer cancel()
+	return w.Store.MarkSent(ctx, id, w.Now())
+}
+
+// recordFailure records a failed attempt; it is written even when the job's
+// context ended (a timeout), so that the row does not look in flight.
+func (w *Worker) recordFailure(ctx context.Context, log *slog.Logger, job *river.Job[DeliverArgs], id int64, sendErr error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
 	permanent := !IsTemporary(sendErr) || job.Attempt >= job.MaxAttempts
-	if err := w.Store.MarkAttemptFailed(ctx, m.ID, w.Now(), sendErr.Error(), permanent); err != nil {
+	if err := w.Store.MarkAttemptFailed(ctx, id, w.Now(), sendErr.Error(), permanent); err != nil {
 		return errors.Join(sendErr, err)
 	}
 	if permanent {
@@ -53,8 +142,13 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	return sendErr
 }
 
-// NextRetry backs off 30 s, 1 m, 2 m, … up to an hour between attempts.
+// NextRetry backs off 30 s, 1 m, 2 m, … up to an hour between attempts. A job
+// River rescued (its attempt ran past RescueAfter: the process died) is
+// retried after a second: it did not fail, it was cut off.
 func (w *Worker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
+	if job.AttemptedAt != nil && time.Since(*job.AttemptedAt) >= w.RescueAfter() {
+		return time.Now().Add(time.Second)
+	}
 	d := 30 * time.Second
 	for i := 1; i < job.Attempt && d < time.Hour; i++ {
 		d *= 2
@@ -63,4 +157,4 @@ func (w *Worker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 }
 
 // Timeout bounds one delivery attempt.
-func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 2 * time.Minute }
+func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return w.jobTimeout() }

@@ -28,7 +28,12 @@ var now = time.Date(2026, 11, 2, 9, 0, 0, 0, deadline.Location())
 // worker needs to deliver it.
 func setup(t *testing.T) (*store.Store, *smtptest.Server, *outbox.Worker, int64, int64) {
 	t.Helper()
-	s := storetest.New(t)
+	return setupOn(t, storetest.New(t))
+}
+
+// setupOn is setup on a store of the caller's.
+func setupOn(t *testing.T, s *store.Store) (*store.Store, *smtptest.Server, *outbox.Worker, int64, int64) {
+	t.Helper()
 	srv, err := smtptest.Start()
 	if err != nil {
 		t.Fatal(err)

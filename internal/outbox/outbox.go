@@ -10,10 +10,26 @@
 // over SMTP with go-mail. A temporary failure (SMTP 4xx, network, timeout) is
 // retried with exponential backoff, 30 s doubling to at most an hour, for about
 // five days; a permanent one (5xx), or running out of attempts, marks the row
-// failed and records a delivery_failed event on its case. A mail can be sent
-// twice only when the process dies between the SMTP server's "250 OK" and the
-// row being marked sent; it then carries the same Message-ID, so mail clients
-// show it once. A dedupe key (ack:<case>) makes "at most one" a constraint.
+// failed and records a delivery_failed event on its case.
+//
+// # At most once, and not held back
+//
+// A row that is no longer queued is never sent again, whatever job runs for
+// it. Before the SMTP transaction the row is marked in flight; after the
+// server's 250 the worker marks it sent, and while the database is away it
+// keeps that fact and retries the update for Worker.RecordFor (default 1m)
+// instead of failing the job, so a database restart or failover sends nothing
+// twice. A mail can be sent twice only when the process dies between the
+// server's 250 and the row being marked sent (or the database stays away
+// longer than RecordFor); it then carries the same Message-ID, so mail clients
+// show it once. A dedupe key (ack:<case>) makes "at most one queued" a
+// constraint.
+//
+// A delivery cut off by a crash leaves its River job running; River rescues it
+// after Worker.RescueAfter (job timeout + RecordFor + min(timeout, 30s), 3m30s
+// with the defaults) and the worker retries it a second later, logging
+// mail_retry_after_interrupted_delivery at WARN. Until then `klachtd status`
+// counts it among the deliveries in flight past their timeout.
 package outbox
 
 import (

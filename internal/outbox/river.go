@@ -26,6 +26,10 @@ func NewRiver(db *sql.DB, w *Worker, poll time.Duration, logger *slog.Logger) (*
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
 		cfg.FetchPollInterval = poll
 		cfg.FetchCooldown = min(poll, 100*time.Millisecond)
+		// River's defaults (a one-hour rescue) would hold a delivery cut off
+		// by a crash back for an hour: see Worker.RescueAfter.
+		cfg.JobTimeout = w.jobTimeout()
+		cfg.RescueStuckJobsAfter = w.RescueAfter()
 	}
 	c, err := river.NewClient(riverdatabasesql.New(db), cfg)
 	if err != nil {

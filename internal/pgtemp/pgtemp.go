@@ -55,8 +55,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	opts := fmt.Sprintf("-k %s -c listen_addresses='' -F -c max_connections=200", dir)
-	if err := c.run(ctx, "pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-w", "-o", opts, "start"); err != nil {
+	if err := c.Up(ctx); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -70,9 +69,23 @@ func DSN(dir, name string) string {
 	return (&url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/" + name, RawQuery: q.Encode()}).String()
 }
 
+// Up starts the server of a cluster that was taken Down, and waits until it
+// accepts connections.
+func (c *Cluster) Up(ctx context.Context) error {
+	opts := fmt.Sprintf("-k %s -c listen_addresses='' -F -c max_connections=200", c.dir)
+	return c.run(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-l", filepath.Join(c.dir, "log"), "-w", "-o", opts, "start")
+}
+
+// Down stops the server the way a crash or a failover would (immediate
+// mode: every connection is cut), keeping its data for Up. Tests use it to
+// take the database away for a moment.
+func (c *Cluster) Down(ctx context.Context) error {
+	return c.run(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+}
+
 // Stop shuts the server down and removes its directory.
 func (c *Cluster) Stop() error {
-	err := c.run(context.Background(), "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+	err := c.Down(context.Background())
 	if rmErr := os.RemoveAll(c.dir); err == nil {
 		err = rmErr
 	}

@@ -33,10 +33,14 @@ type OutboxMail struct {
 	LastError string         `db:"last_error"`
 	CreatedAt time.Time      `db:"created_at"`
 	SentAt    sql.NullTime   `db:"sent_at"`
+	// SendingSince is set while a delivery attempt is in flight (see
+	// MarkSending); on a queued row at the start of an attempt it means the
+	// previous attempt was cut off before its outcome was recorded.
+	SendingSince sql.NullTime `db:"sending_since"`
 }
 
 const outboxColumns = `id, case_id, kind, dedupe_key, message_id, mail_from, rcpt, subject, raw,
-	automatic, status, attempts, last_error, created_at, sent_at`
+	automatic, status, attempts, last_error, created_at, sent_at, sending_since`
 
 // InsertOutbox queues m unless a mail with the same dedupe key exists; it sets
 // m.ID and reports whether this call inserted it.
@@ -84,7 +88,7 @@ func (s *Store) OutboxForCase(ctx context.Context, caseID int64) ([]OutboxMail, 
 	var ms []OutboxMail
 	err := s.db.SelectContext(ctx, &ms, `
 		SELECT id, case_id, kind, dedupe_key, message_id, mail_from, rcpt, subject, ''::bytea AS raw,
-			automatic, status, attempts, last_error, created_at, sent_at
+			automatic, status, attempts, last_error, created_at, sent_at, sending_since
 		FROM outbox WHERE case_id = $1 ORDER BY id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox for case: %w", err)
@@ -92,10 +96,28 @@ func (s *Store) OutboxForCase(ctx context.Context, caseID int64) ([]OutboxMail, 
 	return ms, nil
 }
 
+// MarkSending records that a delivery attempt of a queued mail starts at at
+// and times out at until. It reports false, and changes nothing, when the
+// row is no longer queued (sent or failed meanwhile): then nothing is sent.
+func (s *Store) MarkSending(ctx context.Context, id int64, at, until time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE outbox SET sending_since = $2, sending_until = $3 WHERE id = $1 AND status = 'queued'`, id, at, until)
+	if err != nil {
+		return false, fmt.Errorf("store: mark sending: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: mark sending: %w", err)
+	}
+	return n == 1, nil
+}
+
 // MarkSent records a delivered mail.
 func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
 	_, err := s.db.ExecContext(ctx, `
-		UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = '' WHERE id = $1`, id, at)
+		UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = '',
+			sending_since = NULL, sending_until = NULL
+		WHERE id = $1`, id, at)
 	if err != nil {
 		return fmt.Errorf("store: mark sent: %w", err)
 	}
@@ -112,7 +134,9 @@ func (s *Store) MarkAttemptFailed(ctx context.Context, id int64, at time.Time, c
 		}
 		var m OutboxMail
 		err := tx.GetContext(ctx, &m, `
-			UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1
+			UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3,
+				sending_since = NULL, sending_until = NULL
+			WHERE id = $1
 			RETURNING `+outboxColumns, id, cause, status)
 		if err != nil {
 			return fmt.Errorf("store: mark failed: %w", err)

@@ -39,11 +39,16 @@ type IntakeStatus struct {
 
 // Health is what an operator (or a monitoring check) needs to know.
 type Health struct {
-	Intake          []IntakeStatus
-	OutboxQueued    int          `db:"outbox_queued"`
-	OutboxRetrying  int          `db:"outbox_retrying"` // queued after a failed attempt
-	OutboxFailed    int          `db:"outbox_failed"`   // given up, in the last 7 days
-	OldestQueued    sql.NullTime `db:"oldest_queued"`
+	Intake         []IntakeStatus
+	OutboxQueued   int          `db:"outbox_queued"`
+	OutboxRetrying int          `db:"outbox_retrying"` // queued after a failed attempt
+	OutboxFailed   int          `db:"outbox_failed"`   // given up, in the last 7 days
+	OldestQueued   sql.NullTime `db:"oldest_queued"`
+	// OutboxStuck counts deliveries in flight past their job timeout: the
+	// process died mid-delivery (River rescues the job a few minutes after
+	// the timeout) or the outcome could not be recorded.
+	OutboxStuck     int          `db:"outbox_stuck"`
+	StuckSince      sql.NullTime `db:"stuck_since"` // the oldest stuck delivery's start
 	OpenCases       int          `db:"open_cases"`
 	NeedsReview     int          `db:"needs_review"`
 	Quarantined     int          `db:"quarantined"` // in the last 7 days
@@ -59,10 +64,12 @@ func (s *Store) Health(ctx context.Context, now time.Time) (*Health, error) {
 			(SELECT count(*) FROM outbox WHERE status = 'queued' AND attempts > 0) AS outbox_retrying,
 			(SELECT count(*) FROM outbox WHERE status = 'failed' AND created_at > $1) AS outbox_failed,
 			(SELECT min(created_at) FROM outbox WHERE status = 'queued') AS oldest_queued,
+			(SELECT count(*) FROM outbox WHERE status = 'queued' AND sending_until < $2) AS outbox_stuck,
+			(SELECT min(sending_since) FROM outbox WHERE status = 'queued' AND sending_until < $2) AS stuck_since,
 			(SELECT count(*) FROM cases WHERE status <> 'gesloten') AS open_cases,
 			(SELECT count(*) FROM cases WHERE status <> 'gesloten' AND needs_review) AS needs_review,
 			(SELECT count(*) FROM messages WHERE quarantined AND created_at > $1) AS quarantined,
-			(SELECT max(internal_date) FROM messages) AS last_mail`, now.Add(-7*24*time.Hour))
+			(SELECT max(internal_date) FROM messages) AS last_mail`, now.Add(-7*24*time.Hour), now)
 	if err != nil {
 		return nil, fmt.Errorf("store: health: %w", err)
 	}

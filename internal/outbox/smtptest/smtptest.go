@@ -27,8 +27,13 @@ type Server struct {
 	// Reject, when set, is asked for each RCPT; a non-nil *smtp.SMTPError is
 	// returned to the client (use 4xx or 5xx codes to test retries).
 	Reject func(rcpt string) *smtp.SMTPError
-	// OnMail, when set, is called for each accepted mail (after it is recorded).
+	// OnMail, when set, is called for each accepted mail (after it is
+	// recorded, before the server's 250 goes out).
 	OnMail func(Received)
+	// BeforeAccept, when set, is called with each mail's body read but
+	// before it is recorded and answered: it may block (a relay that hangs
+	// in DATA), and a non-nil error rejects the mail (nothing is recorded).
+	BeforeAccept func(Received) error
 
 	srv    *smtp.Server
 	mu     sync.Mutex
@@ -134,6 +139,11 @@ func (x *session) Data(r io.Reader) error {
 		return errors.New("no recipients")
 	}
 	m := Received{From: x.from, Rcpt: x.rcpt, Data: b}
+	if x.srv.BeforeAccept != nil {
+		if err := x.srv.BeforeAccept(m); err != nil {
+			return err
+		}
+	}
 	x.srv.mu.Lock()
 	x.srv.mails = append(x.srv.mails, m)
 	x.srv.mu.Unlock()
