@@ -1,7 +1,8 @@
 # klachtd — make targets. `make test` is the test command: it installs what a
-# fresh Debian machine lacks (PostgreSQL server binaries, Dovecot) when run as
-# root, then runs every test with the race detector. Tests start their own
-# throwaway PostgreSQL cluster unless KLACHTD_TEST_DATABASE_URL is set.
+# fresh Debian machine lacks (PostgreSQL server binaries, Dovecot, Chromium for
+# the browser tests) when run as root, then runs every test with the race
+# detector. Tests start their own throwaway PostgreSQL cluster unless
+# KLACHTD_TEST_DATABASE_URL is set.
 
 GO       ?= go
 BIN      := bin/klachtd
@@ -22,6 +23,7 @@ deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v dovecot >/dev/null 2>&1 || missing="$$missing dovecot-imapd"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing:$$missing"; \
