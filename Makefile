@@ -1,14 +1,15 @@
 # klachtd — make targets. `make test` is the test command: it installs what a
-# fresh Debian machine lacks (PostgreSQL server binaries, Dovecot) when run as
-# root, then runs every test with the race detector. Tests start their own
-# throwaway PostgreSQL cluster unless KLACHTD_TEST_DATABASE_URL is set.
+# fresh Debian machine lacks (PostgreSQL server binaries, Dovecot, Chromium for
+# the browser tests) when run as root, then runs every test with the race
+# detector. Tests start their own throwaway PostgreSQL cluster unless
+# KLACHTD_TEST_DATABASE_URL is set.
 
 GO       ?= go
 BIN      := bin/klachtd
 PKGS     := ./...
 FUZZTIME ?= 30s
 
-.PHONY: all build test lint demo bench fuzz deps clean
+.PHONY: all build test lint demo bench fuzz soak deps clean
 
 all: build
 
@@ -22,6 +23,7 @@ deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v dovecot >/dev/null 2>&1 || missing="$$missing dovecot-imapd"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			echo "installing:$$missing"; \
@@ -47,6 +49,12 @@ demo: deps
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS) | $(GO) run ./cmd/benchtable
+
+# soak takes 1000 complaints in through two instances of the real binary
+# under 20 SIGKILLs and 2 PostgreSQL restarts, and counts what was lost,
+# doubled or sent twice (3-8 minutes; not part of test).
+soak: deps
+	$(GO) run ./cmd/soak -n 1000 -kills 20 -pg-restarts 2
 
 # fuzz runs each fuzz target of the parser and the classifier for FUZZTIME,
 # one after another.

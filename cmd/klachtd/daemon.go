@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"database/sql"
@@ -20,6 +21,7 @@ import (
 	"github.com/klachtd/klachtd/internal/outage"
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
+	"github.com/klachtd/klachtd/internal/records"
 	"github.com/klachtd/klachtd/internal/schedule"
 	"github.com/klachtd/klachtd/internal/store"
 	"github.com/klachtd/klachtd/templates"
@@ -49,6 +51,9 @@ type Daemon struct {
 	Intake  *cases.Intake
 	Watcher *mailbox.Watcher
 	Sweeper *schedule.Sweeper
+	// Records purges once a day what is past its retention term, when
+	// [retention] auto = true (its own loop beside the sweeper).
+	Records *records.Records
 	river   *river.Client[*sql.Tx]
 	outage  *outage.Monitor
 }
@@ -109,6 +114,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 	}
 	from := outbox.Address{Name: c.Intake.Name, Address: c.Intake.Address}
 	queue := outbox.NewQueue(outbox.QueueOptions{From: from, Templates: tpl, River: d.river, Now: d.Now})
+	d.Records = records.New(records.Options{Store: d.Store, Policy: policy, MachineMailDays: c.Retention.MachineMailDays, Now: d.Now, Logger: d.Logger})
 	d.Intake = cases.NewIntake(cases.Options{
 		Store: d.Store, Queue: queue, Policy: policy, Calendar: cal,
 		Classify: classify.Config{IntakeAddresses: []string{c.Intake.Address}, LoopHeader: outbox.LoopHeader},
@@ -116,7 +122,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 			MaxDuration: c.Limits.MaxParseDuration.Duration},
 		Language: c.Intake.Language, Intake: c.Intake.Address, IntakeName: c.Intake.Name,
 		People: cases.PeopleFromConfig(c), AutoRepliesPerDay: c.Intake.AutoRepliesPerDay, Caps: cases.CapsFromConfig(c.Intake),
-		Contact: cases.ContactFromConfig(c.Intake), Now: d.Now, Logger: d.Logger,
+		Contact: cases.ContactFromConfig(c.Intake), Now: d.Now, Logger: d.Logger, Dossier: d.dossierZip,
 	})
 	so := schedule.OptionsFromConfig(c)
 	so.Store, so.Queue, so.Policy, so.Calendar, so.Now, so.Logger = d.Store, queue, policy, cal, d.Now, d.logFor("schedule")
@@ -155,6 +161,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.Watcher.Run(gctx) })
 	g.Go(func() error { return d.Sweeper.Run(gctx) })
+	if d.Config.Retention.Auto {
+		g.Go(func() error { return d.Records.RunDaily(gctx, 24*time.Hour) })
+	}
 	err := g.Wait()
 	return errors.Join(err, d.StopQueue())
 }
@@ -220,6 +229,15 @@ func (d *Daemon) Drain(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// dossierZip is the dossier of a case as a zip, for the mail command #dossier.
+func (d *Daemon) dossierZip(ctx context.Context, ref string) ([]byte, error) {
+	var b bytes.Buffer
+	if _, err := d.Records.Dossier(ctx, ref, d.Config.Intake.Name, &b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // recordCheck keeps the outcome of every look at the mailbox in the

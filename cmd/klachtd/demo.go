@@ -146,6 +146,9 @@ func (x *demo) story(ctx context.Context) error {
 	if err := listCases(ctx, x.d.Store, deadline.DateOf(x.clock), "", false, false, x.out); err != nil {
 		return err
 	}
+	if err := x.records(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintf(x.out, "\nThe mails klachtd sent are in %s/ (open them in any mail client).\n", x.dir)
 	fmt.Fprintf(x.out, "Inbox after the run: %s\n", x.folderSummary())
 	return nil

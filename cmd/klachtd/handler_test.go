@@ -243,7 +243,7 @@ func TestCaseFromArrivalToClosureByMail(t *testing.T) {
 		t.Fatalf("register exited %d: %s", code, errOut.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	wantLine := "KL-2026-000001,2026-11-02,,awb,gesloten,gegrond,2027-01-11,2026-11-20,18,true,true,0"
+	wantLine := "1,2026-11,(geen categorie),e-mail,awb,gesloten,gegrond,2026-11,18,true,true,0,0,0"
 	if len(lines) != 2 || lines[1] != wantLine {
 		t.Errorf("register --csv:\n%s\nwant the line\n%s", out.String(), wantLine)
 	}

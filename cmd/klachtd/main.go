@@ -19,7 +19,12 @@ Usage:
   klachtd config check [--config FILE]                 validate the config, print it with secrets redacted
   klachtd cases list [--status S] [--overdue] [--json]  list cases, most urgent first
   klachtd cases show KL-… [--json]                     a case and its timeline from the audit trail
-  klachtd register [--year Y] [--csv]                  the yearly register of complaints (Awb 9:12a), de-identified
+  klachtd register [--year Y] [--csv | --html FILE]    the yearly register of complaints (Awb 9:12a), de-identified
+  klachtd report [--quarter 2026Q4] [--html FILE]      a quarter for managers: trend, top categories
+  klachtd purge [--dry-run] [--before DATE]            purge personal data past its retention term
+  klachtd hold KL-… --reason TEXT | --release          a legal hold: the case is never purged
+  klachtd subject-access ADDRESS --out FILE.zip [--erase]  everything kept about an address (AVG art. 15/17)
+  klachtd export KL-… --out FILE.zip                   the dossier of a case: mails, attachments, timeline, dossier.html
   klachtd status [--json] [--stale 15m]               health for an operator or a monitoring check (exit 1: act)
   klachtd demo [--out DIR]                             run the whole pipeline on sample mails, print a timeline
   klachtd inspect [--config FILE] [--json] FILE.eml…   show what klachtd understands of a mail ('-' = stdin)
@@ -58,6 +63,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCases(ctx, rest, stdout, stderr)
 	case "register":
 		return runRegister(ctx, rest, stdout, stderr)
+	case "report":
+		return runReport(ctx, rest, stdout, stderr)
+	case "purge":
+		return runPurge(ctx, rest, stdout, stderr)
+	case "hold":
+		return runHold(ctx, rest, stdout, stderr)
+	case "subject-access":
+		return runSubjectAccess(ctx, rest, stdout, stderr)
+	case "export":
+		return runExport(ctx, rest, stdout, stderr)
 	case "status":
 		return runStatus(ctx, rest, stdout, stderr)
 	case "demo":

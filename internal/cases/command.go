@@ -70,7 +70,8 @@ type commandTable []spec
 // commands builds the table from its families.
 func commands() commandTable {
 	var t commandTable
-	for _, family := range [][]spec{caseCommands(), peopleCommands(), termCommands(), hearingCommands(), measureCommands(), closingCommands(), registrationCommands()} {
+	for _, family := range [][]spec{caseCommands(), peopleCommands(), termCommands(), hearingCommands(), measureCommands(),
+		closingCommands(), recordsCommands(), registrationCommands()} {
 		t = append(t, family...)
 	}
 	return t

@@ -144,6 +144,10 @@ type Options struct {
 	Contact Contact
 	Now     func() time.Time
 	Logger  *slog.Logger
+
+	// Dossier builds the dossier zip of a case (internal/records), for
+	// the mail command #dossier; nil refuses that command.
+	Dossier func(ctx context.Context, ref string) ([]byte, error)
 }
 
 // NewIntake returns an Intake.

@@ -47,6 +47,7 @@ type Config struct {
 	Calendar  deadline.CalendarConfig `toml:"calendar"`
 	Templates Templates               `toml:"templates"`
 	Schedule  Schedule                `toml:"schedule"`
+	Retention Retention               `toml:"retention"`
 
 	Handlers []Handler `toml:"handlers"`
 	Managers []Manager `toml:"managers"`
@@ -195,6 +196,7 @@ func (c *Config) setDefaults() {
 	def(&c.Log.Level, "info")
 	def(&c.Policy.Preset, "generic")
 	c.Schedule.setDefaults()
+	c.Retention.setDefaults()
 	if c.IMAP.PollInterval.Duration == 0 {
 		c.IMAP.PollInterval.Duration = time.Minute
 	}
@@ -266,6 +268,7 @@ func (c *Config) Validate() error {
 	c.validatePeople(bad)
 	c.validateChannels(bad)
 	c.Schedule.validate(bad)
+	c.Retention.validate(bad)
 	if !plainAddress(c.Intake.Address) {
 		bad("intake.address", "not a plain e-mail address: %q", c.Intake.Address)
 	}

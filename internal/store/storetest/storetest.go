@@ -130,3 +130,7 @@ func exec(ctx context.Context, dsn, stmt string) error {
 	}
 	return nil
 }
+
+// Run is Main without the exit, for a TestMain that tears down more after
+// the tests (a browser): os.Exit(storetest.Run(m)).
+func Run(m *testing.M) int { return run(m) }
