@@ -44,6 +44,9 @@ type Form struct {
 	Labels map[string][]string `toml:"labels"`
 }
 
+// SetFormDefaults fills the [form] defaults, for a config built in code.
+func (c *Config) SetFormDefaults() { c.Form.setDefaults() }
+
 func (f *Form) setDefaults() {
 	if f.MaxAttachments == 0 {
 		f.MaxAttachments = 5

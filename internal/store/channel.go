@@ -90,3 +90,16 @@ func fieldsOf(ctx context.Context, q getter, caseID int64) (Fields, error) {
 	}
 	return f, nil
 }
+
+// CaseRefOfMessage is the reference of the case a stored mail (by
+// Message-ID, without <>) belongs to; ErrNotFound when it has none.
+func (tx *Tx) CaseRefOfMessage(ctx context.Context, messageID string) (string, error) {
+	var ref string
+	err := tx.GetContext(ctx, &ref, `
+		SELECT c.ref FROM messages m JOIN cases c ON c.id = m.case_id
+		WHERE m.message_id = $1 ORDER BY m.id LIMIT 1`, messageID)
+	if err != nil {
+		return "", fmt.Errorf("store: case of message: %w", notFound(err))
+	}
+	return ref, nil
+}
