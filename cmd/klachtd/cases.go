@@ -69,6 +69,10 @@ type caseRow struct {
 	// ReviewReasons says why a case needs review (machine signals, what
 	// could not be read, why no acknowledgement went out).
 	ReviewReasons []string `json:"review_reasons,omitempty"`
+	// The structured fields (issue 14): channel, desired_outcome,
+	// incident_date, department, and for a registration the registrar,
+	// the complainant's phone and postal address and ack_by_post.
+	store.Fields
 }
 
 func toRow(c store.Case, today deadline.Date) caseRow {
@@ -124,10 +128,22 @@ func listJSON(ctx context.Context, s *store.Store, today deadline.Date, cs []sto
 	if err != nil {
 		return err
 	}
+	all := make([]int64, 0, len(cs))
+	for _, c := range cs {
+		all = append(all, c.ID)
+	}
+	fields, err := s.FieldsOfCases(ctx, all)
+	if err != nil {
+		return err
+	}
 	rows := make([]caseRow, 0, len(cs))
 	for _, c := range cs {
 		r := toRow(c, today)
 		r.ReviewReasons = reasons[c.ID]
+		r.Fields = fields[c.ID]
+		if r.Channel == "" {
+			r.Channel = store.ChannelEmail
+		}
 		rows = append(rows, r)
 	}
 	return json.NewEncoder(w).Encode(rows)

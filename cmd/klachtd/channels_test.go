@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -92,6 +94,49 @@ func TestPhoneComplaintRegisteredByHandler(t *testing.T) {
 	if n := h.count(`SELECT count(*) FROM messages WHERE case_id = $1`, c.ID); n != 1 {
 		t.Errorf("the registrar's mail is not the case's source: %d messages", n)
 	}
+	h.checkFieldsShown(ref, "telefoon", "registrar     "+handlerAddr, "desired       dat de container")
+}
+
+// checkFieldsShown checks that cases show (text and JSON), cases list
+// --json and the register show a case's structured fields.
+func (h *harness) checkFieldsShown(ref, channel string, lines ...string) {
+	h.t.Helper()
+	ctx := context.Background()
+	var text, js, list bytes.Buffer
+	if err := showCase(ctx, h.d.Store, ref, false, &text); err != nil {
+		h.t.Fatal(err)
+	}
+	for _, l := range append([]string{"channel       " + channel}, lines...) {
+		if !strings.Contains(text.String(), l) {
+			h.t.Errorf("cases show lacks %q:\n%s", l, text.String())
+		}
+	}
+	if err := showCase(ctx, h.d.Store, ref, true, &js); err != nil {
+		h.t.Fatal(err)
+	}
+	var shown struct {
+		Case struct {
+			Channel string `json:"channel"`
+		} `json:"case"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &shown); err != nil || shown.Case.Channel != channel {
+		h.t.Errorf("cases show --json: channel %q (%v)", shown.Case.Channel, err)
+	}
+	if err := listFiltered(ctx, h.d.Store, deadline.DateOf(h.now), store.CaseFilter{}, true, &list); err != nil {
+		h.t.Fatal(err)
+	}
+	if !strings.Contains(list.String(), `"channel":"`+channel+`"`) {
+		h.t.Errorf("cases list --json lacks the channel: %s", list.String())
+	}
+	rows, err := h.d.Store.RegisterBetween(ctx, time.Date(2026, 1, 1, 0, 0, 0, 0, deadline.Location()), time.Date(2027, 1, 1, 0, 0, 0, 0, deadline.Location()))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Ref == ref && r.Channel != channel {
+			h.t.Errorf("register channel of %s = %q, want %s", ref, r.Channel, channel)
+		}
+	}
 }
 
 // A letter registered by a registrar without an e-mail address gets no
@@ -116,6 +161,7 @@ func TestLetterWithoutAddressAndBadRegistration(t *testing.T) {
 	if !c.ReceivedAt.Equal(time.Date(2026, 10, 30, 0, 0, 0, 0, deadline.Location())) {
 		t.Errorf("received %s, want the letter's date", c.ReceivedAt)
 	}
+	h.checkFieldsShown(ref, "brief", "ack           by post", "postal addr   Kerkplein 4")
 	if !strings.Contains(strings.Join(h.eventKinds(ref), " "), "ack_by_post") {
 		t.Errorf("events %v lack ack_by_post", h.eventKinds(ref))
 	}
@@ -204,6 +250,7 @@ func TestCMSFormMailIsAcknowledgedToThePerson(t *testing.T) {
 		f.DesiredOutcome != "Excuses en een afspraak" || f.Phone != "06-87654321" {
 		t.Errorf("fields = %+v", f)
 	}
+	h.checkFieldsShown(ref, "formulier", "department    Burgerzaken", "incident      28 oktober 2026")
 	got := h.sentSince(0)
 	if !sameKinds(got, "ack→karin@example.nl", "notify→"+handlerAddr) {
 		t.Fatalf("sent: %s", kinds(got))

@@ -95,12 +95,16 @@ func showCase(ctx context.Context, s *store.Store, ref string, asJSON bool, w io
 		return err
 	}
 	today := deadline.DateOf(time.Now())
+	row := toRow(*c, today)
+	if row.Fields, err = s.FieldsOf(ctx, c.ID); err != nil {
+		return err
+	}
 	if asJSON {
 		return json.NewEncoder(w).Encode(struct {
 			Case     caseRow `json:"case"`
 			AckDue   string  `json:"ack_due"`
 			Timeline []entry `json:"timeline"`
-		}{toRow(*c, today), c.AckDue.String(), tl})
+		}{row, c.AckDue.String(), tl})
 	}
 	loc := deadline.Location()
 	fmt.Fprintf(w, "%s  %s\n", c.Ref, c.Subject)
@@ -118,6 +122,7 @@ func showCase(ctx context.Context, s *store.Store, ref string, asJSON bool, w io
 		{"ack due", c.AckDue.String()},
 		{"decision due", fmt.Sprintf("%s (extended %d×, %d delays with consent)", c.DecisionDue, c.Extensions, c.ConsentedDelays)},
 	}
+	rows = append(rows, fieldRows(row.Fields)...)
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %-13s %s\n", r[0], r[1])
 	}

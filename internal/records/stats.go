@@ -16,10 +16,19 @@ import (
 const (
 	NoCategory    = "(geen categorie)"
 	OtherCategory = "overig"
-	// Channel is where complaints come in; today every complaint is a mail.
-	// A register row gets another channel once intake records one.
+	// Channel is the label of complaints that came in by e-mail; other
+	// channels (telefoon, balie, brief, formulier, sociale-media) are shown
+	// as recorded (ChannelLabel).
 	Channel = "e-mail"
 )
+
+// ChannelLabel is the publishable name of a register row's channel.
+func ChannelLabel(ch string) string {
+	if ch == "" || ch == "email" {
+		return Channel
+	}
+	return ch
+}
 
 // Count is one labelled number of a chart or table.
 type Count struct {
@@ -86,7 +95,7 @@ func Compute(title string, from, to deadline.Date, rows []store.RecordRow, categ
 		st.Effective += rr.Effective
 		per[monthKey(r.ReceivedAt)]++
 		cats[PublicCategory(r.Category, categories)]++
-		chans[Channel]++
+		chans[ChannelLabel(r.Channel)]++
 		if r.Extensions > 0 {
 			st.Extended++
 		}

@@ -28,7 +28,7 @@ func WriteCSV(w io.Writer, rows []store.RecordRow, categories []string) error {
 		if r.ClosedAt.Valid {
 			closed, days, ontime = monthKey(r.ClosedAt.Time), strconv.Itoa(DaysToClose(r)), strconv.FormatBool(OnTime(r))
 		}
-		line := []string{strconv.Itoa(i + 1), monthKey(r.ReceivedAt), PublicCategory(r.Category, categories), Channel,
+		line := []string{strconv.Itoa(i + 1), monthKey(r.ReceivedAt), PublicCategory(r.Category, categories), ChannelLabel(r.Channel),
 			r.Policy, r.Status, r.Outcome.String, closed, days, ontime, strconv.FormatBool(r.Extensions > 0), strconv.Itoa(r.Delays),
 			strconv.Itoa(rr.Measures), strconv.Itoa(rr.Effective)}
 		for j := range line {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/lib/pq"
 )
 
 // Channels a complaint can arrive by; a case without a case_channels row
@@ -102,4 +104,22 @@ func (tx *Tx) CaseRefOfMessage(ctx context.Context, messageID string) (string, e
 		return "", fmt.Errorf("store: case of message: %w", notFound(err))
 	}
 	return ref, nil
+}
+
+// FieldsOfCases reads the structured fields of many cases; a case without
+// a row is missing from the map (channel e-mail).
+func (s *Store) FieldsOfCases(ctx context.Context, ids []int64) (map[int64]Fields, error) {
+	out := map[int64]Fields{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Fields
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+fieldColumns+` FROM case_channels WHERE case_id = ANY($1)`, pq.Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: fields of cases: %w", err)
+	}
+	for _, f := range rows {
+		out[f.CaseID] = f
+	}
+	return out, nil
 }

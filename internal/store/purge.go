@@ -211,6 +211,11 @@ func (tx *Tx) purgeCaseFields(ctx context.Context, id int64, now time.Time) erro
 	if err != nil {
 		return fmt.Errorf("store: purge: procedure: %w", err)
 	}
+	// Of the structured fields, the channel and the department stay.
+	if _, err := tx.ExecContext(ctx, `UPDATE case_channels SET desired_outcome = '', incident_date = '', phone = '',
+		postal_address = '', registrar = '' WHERE case_id = $1`, id); err != nil {
+		return fmt.Errorf("store: purge: structured fields: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE measures SET text = '', result_note = '' WHERE case_id = $1`, id); err != nil {
 		return fmt.Errorf("store: purge: measures: %w", err)
 	}

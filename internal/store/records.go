@@ -106,6 +106,7 @@ func (s *Store) RegisterBetween(ctx context.Context, from, to time.Time) ([]Reco
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT k.ref, k.received_at, k.category, k.policy, k.status, k.outcome, k.decision_due, k.closed_at,
 			k.extensions, k.consented_delays,
+			COALESCE((SELECT ch.channel FROM case_channels ch WHERE ch.case_id = k.id), 'email') AS channel,
 			(SELECT count(*) FROM measures m WHERE m.case_id = k.id) AS measures,
 			(SELECT count(*) FROM measures m WHERE m.case_id = k.id AND m.result = 'ja') AS measures_effective
 		FROM cases k WHERE k.received_at >= $1 AND k.received_at < $2 ORDER BY k.received_at, k.id`, from, to)

@@ -22,6 +22,9 @@ type RegisterRow struct {
 	ClosedAt    sql.NullTime   `db:"closed_at"`
 	Extensions  int            `db:"extensions"`
 	Delays      int            `db:"consented_delays"`
+	// Channel is how the complaint came in (case_channels; "email" when
+	// nothing else was recorded).
+	Channel string `db:"channel"`
 }
 
 // Register lists the complaints received in year (Europe/Amsterdam), in order.
@@ -30,7 +33,8 @@ func (s *Store) Register(ctx context.Context, year int) ([]RegisterRow, error) {
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, loc)
 	var rows []RegisterRow
 	err := s.db.SelectContext(ctx, &rows, `
-		SELECT ref, received_at, category, policy, status, outcome, decision_due, closed_at, extensions, consented_delays
+		SELECT ref, received_at, category, policy, status, outcome, decision_due, closed_at, extensions, consented_delays,
+			COALESCE((SELECT ch.channel FROM case_channels ch WHERE ch.case_id = cases.id), 'email') AS channel
 		FROM cases WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, id`, from, from.AddDate(1, 0, 0))
 	if err != nil {
 		return nil, fmt.Errorf("store: register: %w", err)
