@@ -136,6 +136,14 @@ func (x *demo) story(ctx context.Context) error {
 	if err := x.step(ctx); err != nil {
 		return err
 	}
+	// A phone complaint, registered by the handler on the caller's behalf.
+	x.clock = time.Date(2026, 11, 3, 11, 45, 0, 0, deadline.Location())
+	if err := x.deliver("14-handler-phone.eml", nil); err != nil {
+		return err
+	}
+	if err := x.step(ctx); err != nil {
+		return err
+	}
 	if err := x.handlerStory(ctx); err != nil {
 		return err
 	}
@@ -167,6 +175,7 @@ func (x *demo) handlerStory(ctx context.Context) error {
 		kinds []string // the outbox kinds the mail answers (the newest wins)
 	}{
 		{time.Date(2026, 11, 4, 10, 35, 0, 0, deadline.Location()), "05-handler-answer.eml", "KL-2026-000001", []string{"notify"}},
+		{time.Date(2026, 11, 6, 14, 25, 0, 0, deadline.Location()), "15-handler-phone-close.eml", "KL-2026-000004", []string{"notify"}},
 		{time.Date(2026, 11, 10, 11, 25, 0, 0, deadline.Location()), "08-handler-hearing.eml", "KL-2026-000001", []string{"forward"}},
 		{time.Date(2026, 11, 23, 14, 5, 0, 0, deadline.Location()), "06-handler-extend.eml", "KL-2026-000002", []string{"notify"}},
 		{time.Date(2026, 11, 24, 12, 15, 0, 0, deadline.Location()), "09-handler-report.eml", "KL-2026-000001", []string{"hearing_reminder"}},
@@ -284,6 +293,10 @@ func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
 		if err != nil {
 			return err.Error()
 		}
+		if d["registrar"] != nil {
+			return fmt.Sprintf("#namens: case %s registered on behalf of %s by %s, channel %s, received %s; decision due %s",
+				ref, d["on_behalf_of"], d["registrar"], d["channel"], c.ReceivedAt.In(deadline.Location()).Format("Mon 2 Jan 15:04"), c.DecisionDue)
+		}
 		return fmt.Sprintf("case %s opened (language %s), assigned to %s; decision due %s", ref, c.Language, c.HandlerAddress, c.DecisionDue)
 	case "followup_received":
 		return fmt.Sprintf("threaded into case %s as a follow-up (no second acknowledgement)", ref)
@@ -319,6 +332,10 @@ func (x *demo) describe(ctx context.Context, ref string, e store.Event) string {
 		return fmt.Sprintf("#heropen: case %s taken up again (%s)", ref, d["reason"])
 	case "marked_for_review":
 		return fmt.Sprintf("marked for review: a person looks at it first (%s)", joinAny(d["reasons"]))
+	case "ack_by_post":
+		return "no e-mail address: the acknowledgement must go by post (the handler is told)"
+	case "form_mail":
+		return fmt.Sprintf("a website's form: the complainant is %s, not the web server %s", d["complainant"], d["sender"])
 	case "ack_withheld":
 		return fmt.Sprintf("no acknowledgement (%s)", joinAny(d["reasons"]))
 	case "handler_mail_refused":

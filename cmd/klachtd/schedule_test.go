@@ -48,6 +48,10 @@ func TestDemoShowsRemindersEscalationAndDigests(t *testing.T) {
 		{"the web form opens a case for review", "→ marked for review: a person looks at it first", 1},
 		{"the web form is not acknowledged", "→ no acknowledgement (Precedence: bulk", 1},
 		{"the Exim bounce is machine mail", "→ bounce: stored, no case, not answered (bounce (exim)", 1},
+		// Other channels (issue 14): a phone complaint registered by the
+		// handler, acknowledged to the caller, closed informally.
+		{"a phone complaint registered", "→ #namens: case KL-2026-000004 registered on behalf of Henk Bakker by b.dewit@gemeente-voorbeeld.nl, channel telefoon, received Tue 3 Nov 09:15", 1},
+		{"the caller is acknowledged", "→ acknowledgement, sent to h.bakker@example.org", 1},
 		{"the forged handler mail is refused", "→ refused whole: no command applied, nothing relayed (mx.gemeente-voorbeeld.nl says dmarc=fail)", 1},
 	}
 	for _, tt := range tests {
