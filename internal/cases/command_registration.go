@@ -41,13 +41,12 @@ func registrationCommands() []spec {
 
 // registration is what a registration's commands say, checked.
 type registration struct {
-	mailAt         time.Time // when the registrar's mail arrived
-	name, address  string
-	phone, postal  string
-	channel        string
-	received       time.Time // zero: mailAt
-	desired        string
-	seenOnBehalfOf bool
+	mailAt        time.Time // when the registrar's mail arrived
+	name, address string
+	phone, postal string
+	channel       string
+	received      time.Time // zero: mailAt
+	desired       string
 }
 
 const notInRegistration = "alleen in een nieuwe registratie: een mail zonder kenmerk die begint met #namens"
@@ -61,7 +60,7 @@ func cmdOnBehalf(e *cmdEnv, arg string) string {
 	if err != "" {
 		return err
 	}
-	r.name, r.address, r.phone, r.postal, r.seenOnBehalfOf = name, addr, phone, postal, true
+	r.name, r.address, r.phone, r.postal = name, addr, phone, postal
 	return ""
 }
 

@@ -101,7 +101,9 @@ func (in *Intake) registrationPlan(cmds []command, row *store.Message, p *People
 	table := commands()
 	reg := registrationCommands()
 	var errs []string
+	seen := map[string]bool{}
 	for _, cmd := range cmds {
+		seen[cmd.name] = true
 		if table.find(cmd.name) != nil && commandTable(reg).find(cmd.name) == nil {
 			errs = append(errs, cmd.line+": in een registratie staan alleen #namens, #kanaal, #ontvangen en #gewenst")
 			continue
@@ -111,10 +113,10 @@ func (in *Intake) registrationPlan(cmds []command, row *store.Message, p *People
 			errs = append(errs, fmt.Sprintf("%s: %s", cmd.line, err))
 		}
 	}
-	if !pl.reg.seenOnBehalfOf {
+	if !seen["namens"] {
 		errs = append(errs, "#namens ontbreekt: schrijf #namens <naam> [<e-mail>] [tel <nummer>]")
 	}
-	if pl.reg.channel == "" {
+	if !seen["kanaal"] {
 		errs = append(errs, "#kanaal ontbreekt: schrijf #kanaal telefoon|balie|brief|formulier|sociale-media")
 	}
 	if pl.reg.received.IsZero() {
