@@ -73,7 +73,7 @@ func TestPhoneComplaintRegisteredByHandler(t *testing.T) {
 		body := decodeQP(m.body)
 		switch m.kind {
 		case "notify":
-			for _, w := range []string{"Kanaal:           telefoon", "Geregistreerd door: " + handlerAddr, "drie weken niet geleegd", "Piet Jansen"} {
+			for _, w := range []string{"Kanaal:           telefoon", "Vastgelegd door:  " + handlerAddr, "drie weken niet geleegd", "Piet Jansen"} {
 				if !strings.Contains(body, w) {
 					t.Errorf("notification lacks %q:\n%s", w, body)
 				}

@@ -99,6 +99,8 @@ var previewSamples = map[string]func() any{
 		d := sampleMail()
 		d.Handler = &config.Handler{Name: "Anna de Boer", Address: "anna@gemeente-voorbeeld.nl"}
 		d.From, d.Text, d.Attachments = `Jan de Vries <jan@example.nl>`, sampleText, []string{"foto-bouwplaats.jpg"}
+		d.Fields = &store.Fields{Channel: store.ChannelPhone, Registrar: "balie@gemeente-voorbeeld.nl", Phone: "06-12345678",
+			IncidentDate: "28 oktober 2026", Department: "Bouw en toezicht", DesiredOutcome: "dat er pas om zeven uur wordt begonnen"}
 		return d
 	},
 	"forward": func() any {
