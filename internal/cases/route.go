@@ -51,8 +51,8 @@ func (in *Intake) route(ctx context.Context, tx *store.Tx, row *store.Message, t
 		}
 	}
 	// A handler or registrar registering a complaint on someone's behalf
-	// (registration.go).
-	if r, ok := isRegistration(msg, p); ok {
+	// (registration.go); proof of a machine still wins.
+	if r, ok := isRegistration(msg, p); ok && !res.Machine {
 		return in.register(ctx, tx, row, t, p, r)
 	}
 	switch {
