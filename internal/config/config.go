@@ -39,6 +39,7 @@ type Config struct {
 	Intake   Intake   `toml:"intake"`
 	Limits   Limits   `toml:"limits"`
 	Log      Log      `toml:"log"`
+	HTTP     HTTP     `toml:"http"`
 	// Policy is the complaint procedure's terms: a preset (awb, wkkgz,
 	// generic) with any number overridden; see internal/deadline.Config.
 	Policy deadline.Config `toml:"policy"`
@@ -191,6 +192,7 @@ func (c *Config) setDefaults() {
 	def(&c.Log.Level, "info")
 	def(&c.Policy.Preset, "generic")
 	c.Schedule.setDefaults()
+	c.HTTP.setDefaults()
 	if c.IMAP.PollInterval.Duration == 0 {
 		c.IMAP.PollInterval.Duration = time.Minute
 	}
@@ -260,6 +262,7 @@ func (c *Config) Validate() error {
 	c.validateAuth(bad)
 	c.validatePeople(bad)
 	c.Schedule.validate(bad)
+	c.HTTP.validate(bad)
 	if !plainAddress(c.Intake.Address) {
 		bad("intake.address", "not a plain e-mail address: %q", c.Intake.Address)
 	}
