@@ -86,7 +86,9 @@ func (d *Daemon) health(ctx context.Context) []web.Check {
 	}
 	checks = append(checks, mb)
 	if d.Tokens != nil {
-		checks = append(checks, tokenCheck(d.Tokens.State(), d.Now()))
+		st := d.Tokens.State()
+		st.Err = d.Config.Scrubber().Error(st.Err)
+		checks = append(checks, tokenCheck(st, d.Now()))
 	}
 	return checks
 }
