@@ -18,12 +18,15 @@ import (
 	"github.com/klachtd/klachtd/internal/config"
 	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/mailbox"
+	"github.com/klachtd/klachtd/internal/metrics"
+	"github.com/klachtd/klachtd/internal/oauth"
 	"github.com/klachtd/klachtd/internal/outage"
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/parse"
 	"github.com/klachtd/klachtd/internal/records"
 	"github.com/klachtd/klachtd/internal/schedule"
 	"github.com/klachtd/klachtd/internal/store"
+	"github.com/klachtd/klachtd/internal/web"
 	"github.com/klachtd/klachtd/templates"
 )
 
@@ -46,6 +49,16 @@ type Daemon struct {
 	SweepOnce bool
 	// IMAPSleep replaces the watcher's reconnect wait (tests: record it).
 	IMAPSleep func(ctx context.Context, d time.Duration) error
+	// OAuth2 are the token source's options (tests: its clock and
+	// backoff); Refresh and Logger are set by Open.
+	OAuth2 oauth.Options
+
+	// Tokens is the one OAuth2 token source of IMAP and SMTP; nil unless
+	// imap.auth or smtp.auth is oauth2.
+	Tokens  *oauth.Source
+	Metrics *metrics.Metrics
+	// Web is the HTTP listener ([http] listen); nil when off.
+	Web *web.Server
 
 	Store   *store.Store
 	Intake  *cases.Intake
@@ -92,13 +105,6 @@ func (d *Daemon) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	smtp, err := outbox.NewSMTP(outbox.SMTPOptions{
-		Address: c.SMTP.Address, TLS: c.SMTP.TLS, Username: c.SMTP.Username, Password: c.SMTP.Password,
-		HeloName: c.SMTP.HeloName, TLSConfig: d.SMTPTLS, Timeout: c.SMTP.Timeout.Duration,
-	})
-	if err != nil {
-		return err
-	}
 	if d.Store, err = store.Open(ctx, c.Database.URL); err != nil {
 		return err
 	}
@@ -108,7 +114,20 @@ func (d *Daemon) Open(ctx context.Context) error {
 	// A database outage is one WARN and one INFO, not a stream of errors
 	// from every part that notices it.
 	d.outage = outage.New(d.Logger, d.Store.DB().PingContext)
-	worker := &outbox.Worker{Store: d.Store, Sender: smtp, Now: d.Now, Logger: d.Logger, JobTimeout: c.SMTP.Timeout.Duration}
+	if err := d.openTokens(); err != nil {
+		return err
+	}
+	smtp, err := outbox.NewSMTP(outbox.SMTPOptions{
+		Address: c.SMTP.Address, TLS: c.SMTP.TLS, Username: c.SMTP.Username, Password: c.SMTP.Password,
+		HeloName: c.SMTP.HeloName, TLSConfig: d.SMTPTLS, Timeout: c.SMTP.Timeout.Duration,
+		Tokens: d.tokensFor(c.SMTP.Auth),
+	})
+	if err != nil {
+		return err
+	}
+	d.Metrics = metrics.New()
+	worker := &outbox.Worker{Store: d.Store, Sender: smtp, Now: d.Now, Logger: d.Logger, JobTimeout: c.SMTP.Timeout.Duration,
+		OnDelivery: d.Metrics.Delivered}
 	if d.river, err = outbox.NewRiver(d.Store.DB(), worker, d.QueuePoll, d.logFor("delivery_queue")); err != nil {
 		return err
 	}
@@ -116,7 +135,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 	queue := outbox.NewQueue(outbox.QueueOptions{From: from, Templates: tpl, River: d.river, Now: d.Now})
 	d.Records = records.New(records.Options{Store: d.Store, Policy: policy, MachineMailDays: c.Retention.MachineMailDays, Now: d.Now, Logger: d.Logger})
 	d.Intake = cases.NewIntake(cases.Options{
-		Store: d.Store, Queue: queue, Policy: policy, Calendar: cal,
+		Store: d.Store.ForAccount(d.account()), Queue: queue, Policy: policy, Calendar: cal,
 		Classify: classify.Config{IntakeAddresses: []string{c.Intake.Address}, LoopHeader: outbox.LoopHeader},
 		Limits: parse.Limits{MaxMessageBytes: c.Limits.MaxMessageBytes, MaxDepth: c.Limits.MaxMIMEDepth, MaxParts: c.Limits.MaxParts,
 			MaxDuration: c.Limits.MaxParseDuration.Duration},
@@ -129,13 +148,17 @@ func (d *Daemon) Open(ctx context.Context) error {
 	d.Sweeper = schedule.New(so)
 	d.Watcher, err = mailbox.New(mailbox.Options{
 		Address: c.IMAP.Address, TLS: c.IMAP.TLS, TLSConfig: d.IMAPTLS,
-		Username: c.IMAP.Username, Password: c.IMAP.Password,
+		Username: c.IMAP.Username, Password: c.IMAP.Password, Tokens: d.tokensFor(c.IMAP.Auth),
 		Mailbox: c.IMAP.Mailbox, ProcessedMailbox: c.IMAP.ProcessedMailbox, QuarantineMailbox: c.IMAP.QuarantineMailbox,
 		PollInterval: c.IMAP.PollInterval.Duration, CommandTimeout: c.IMAP.CommandTimeout.Duration,
-		MaxMessageBytes: c.Limits.MaxMessageBytes, Handler: d.Intake, Locker: d.Store, Logger: d.logFor("intake"),
+		MaxMessageBytes: c.Limits.MaxMessageBytes, Handler: d.countingHandler(d.Intake),
+		Locker: d.Store.ForAccount(d.account()), Logger: d.logFor("intake"),
 		OnCheck: d.recordCheck, Sleep: d.IMAPSleep,
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return d.openWeb()
 }
 
 // logFor is the daemon's logger for a part whose WARN and ERROR lines a
@@ -159,6 +182,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
+	if d.Web != nil {
+		g.Go(func() error { return d.Web.Run(gctx) })
+	}
 	g.Go(func() error { return d.Watcher.Run(gctx) })
 	g.Go(func() error { return d.Sweeper.Run(gctx) })
 	if d.Config.Retention.Auto {
@@ -187,6 +213,9 @@ func (d *Daemon) StopQueue() error {
 
 // Close releases the database.
 func (d *Daemon) Close() error {
+	if d.Web != nil {
+		d.Web.Close()
+	}
 	if d.outage != nil {
 		d.outage.Close()
 	}
@@ -247,7 +276,8 @@ func (d *Daemon) recordCheck(checkErr error) {
 	defer cancel()
 	// Scrubbed: the error is shown by `klachtd status` and in the digest.
 	checkErr = d.Config.Scrubber().Error(checkErr)
-	if err := d.Store.RecordCheck(ctx, d.Config.IMAP.Mailbox, d.Now(), checkErr); err != nil && !d.outage.Report("intake_status", err) {
+	d.Metrics.MailboxChecked(d.Config.IMAP.Mailbox, d.Now(), checkErr)
+	if err := d.Store.ForAccount(d.account()).RecordCheck(ctx, d.Config.IMAP.Mailbox, d.Now(), checkErr); err != nil && !d.outage.Report("intake_status", err) {
 		d.Logger.Error("record_check_failed", slog.Any("error", err))
 	}
 }

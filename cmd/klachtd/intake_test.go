@@ -280,10 +280,7 @@ func TestMailThatKilledTheProcessTakesTheSafePath(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The previous process marked the first mail in hand and died.
-	if _, err := h.d.Store.DB().Exec(`INSERT INTO mails_in_hand (mailbox, uid_validity, uid, attempts, holder) VALUES ('INBOX', $1, $2, 1, 'dead')`,
-		int64(st.UIDValidity), int64(msgs[0].UID)); err != nil {
-		t.Fatal(err)
-	}
+	h.markDead(st.UIDValidity, uint32(msgs[0].UID), 1)
 	h.runOnce()
 	if n := h.count(`SELECT count(*) FROM messages WHERE message_id = 'deep@example.nl' AND subject = 'Geluidsoverlast kermis'
 		AND array_to_string(warnings, ' ') LIKE '%safe header read%'`); n != 1 {
@@ -358,10 +355,7 @@ func TestMailThatKilledTheProcessWithoutSenderIsQuarantined(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.d.Store.DB().Exec(`INSERT INTO mails_in_hand (mailbox, uid_validity, uid, attempts, holder) VALUES ('INBOX', $1, $2, 2, 'dead')`,
-		int64(st.UIDValidity), int64(msgs[0].UID)); err != nil {
-		t.Fatal(err)
-	}
+	h.markDead(st.UIDValidity, uint32(msgs[0].UID), 2)
 	h.runOnce()
 	if n := h.count(`SELECT count(*) FROM messages WHERE quarantined AND case_id IS NULL AND message_id = 'deep@example.nl'`); n != 1 {
 		t.Errorf("the mail without a sender is not in quarantine")

@@ -36,6 +36,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 		log.Warn("secret_file_readable", slog.String("key", w.Key), slog.String("file", w.File),
 			slog.String("mode", fmt.Sprintf("%04o", uint32(w.Mode))))
 	}
+	if *once {
+		cfg.HTTP.Listen = "" // nothing to scrape in a run that ends at once
+	}
 	d := &Daemon{Config: cfg, Logger: log, Migrate: *migrate, SweepOnce: *once}
 	defer d.Close()
 	if err := d.Open(ctx); err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/klachtd/klachtd/internal/config"
 	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/store"
 )
@@ -19,7 +20,7 @@ import (
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := newDBCommand("status", stderr)
 	asJSON := cmd.Bool("json", false, "print JSON")
-	stale := cmd.Duration("stale", 15*time.Minute, "intake is stale when it has not reached the mailbox for this long")
+	stale := cmd.Duration("stale", config.DefaultStale, "intake is stale when it has not reached the mailbox for this long (as [http] stale)")
 	var problems []string
 	code := cmd.run(ctx, args, stderr, func(s *store.Store) error {
 		now := time.Now()
@@ -48,7 +49,7 @@ func healthProblems(h *store.Health, now time.Time, stale time.Duration) []strin
 	}
 	for _, st := range h.Intake {
 		if bad, why := st.Stale(now, stale); bad {
-			ps = append(ps, fmt.Sprintf("intake of %s is stale: %s", st.Mailbox, why))
+			ps = append(ps, fmt.Sprintf("intake of %s is stale: %s", st.Name(), why))
 		}
 	}
 	if h.OutboxStuck > 0 {
@@ -70,7 +71,7 @@ func printStatus(w io.Writer, h *store.Health, problems []string) {
 		return t.In(loc).Format("2006-01-02 15:04:05")
 	}
 	for _, st := range h.Intake {
-		fmt.Fprintf(w, "mailbox %-12s last reached %s", st.Mailbox, when(st.LastOKAt.Valid, st.LastOKAt.Time))
+		fmt.Fprintf(w, "mailbox %-12s last reached %s", st.Name(), when(st.LastOKAt.Valid, st.LastOKAt.Time))
 		if st.LastErrorAt.Valid {
 			fmt.Fprintf(w, "; last error %s: %s", when(true, st.LastErrorAt.Time), st.LastError)
 		}
@@ -82,7 +83,7 @@ func printStatus(w io.Writer, h *store.Health, problems []string) {
 	if h.OutboxStuck > 0 {
 		fmt.Fprintf(w, "deliveries stuck     %d in flight past their timeout, oldest since %s\n", h.OutboxStuck, when(true, h.StuckSince.Time))
 	}
-	fmt.Fprintf(w, "cases                %d open, %d to review\n", h.OpenCases, h.NeedsReview)
+	fmt.Fprintf(w, "cases                %d open, %d overdue, %d to review\n", h.OpenCases, h.OverdueCases, h.NeedsReview)
 	fmt.Fprintf(w, "quarantined          %d in 7 days\n", h.Quarantined)
 	if len(problems) == 0 {
 		fmt.Fprintln(w, "status               OK")
@@ -95,6 +96,8 @@ func printStatus(w io.Writer, h *store.Health, problems []string) {
 
 func statusJSON(h *store.Health, problems []string) any {
 	type mb struct {
+		Server      string     `json:"server,omitempty"`
+		Username    string     `json:"username,omitempty"`
 		Mailbox     string     `json:"mailbox"`
 		LastOKAt    *time.Time `json:"last_ok_at"`
 		LastError   string     `json:"last_error,omitempty"`
@@ -108,7 +111,7 @@ func statusJSON(h *store.Health, problems []string) any {
 	}
 	var mbs []mb
 	for _, st := range h.Intake {
-		mbs = append(mbs, mb{st.Mailbox, ptr(st.LastOKAt.Valid, st.LastOKAt.Time), st.LastError, ptr(st.LastErrorAt.Valid, st.LastErrorAt.Time)})
+		mbs = append(mbs, mb{st.Server, st.Username, st.Mailbox, ptr(st.LastOKAt.Valid, st.LastOKAt.Time), st.LastError, ptr(st.LastErrorAt.Valid, st.LastErrorAt.Time)})
 	}
 	if problems == nil {
 		problems = []string{}
@@ -117,7 +120,7 @@ func statusJSON(h *store.Health, problems []string) any {
 		"ok": len(problems) == 0, "problems": problems, "mailboxes": mbs,
 		"last_mail_at":   ptr(h.LastMailArrived.Valid, h.LastMailArrived.Time),
 		"outbox":         map[string]any{"queued": h.OutboxQueued, "retrying": h.OutboxRetrying, "failed_7d": h.OutboxFailed, "stuck": h.OutboxStuck, "oldest_queued_at": ptr(h.OldestQueued.Valid, h.OldestQueued.Time)},
-		"cases":          map[string]any{"open": h.OpenCases, "needs_review": h.NeedsReview},
+		"cases":          map[string]any{"open": h.OpenCases, "overdue": h.OverdueCases, "needs_review": h.NeedsReview},
 		"quarantined_7d": h.Quarantined,
 	}
 }

@@ -39,6 +39,7 @@ type Config struct {
 	Intake   Intake   `toml:"intake"`
 	Limits   Limits   `toml:"limits"`
 	Log      Log      `toml:"log"`
+	HTTP     HTTP     `toml:"http"`
 	// Policy is the complaint procedure's terms: a preset (awb, wkkgz,
 	// generic) with any number overridden; see internal/deadline.Config.
 	Policy deadline.Config `toml:"policy"`
@@ -197,6 +198,7 @@ func (c *Config) setDefaults() {
 	def(&c.Policy.Preset, "generic")
 	c.Schedule.setDefaults()
 	c.Retention.setDefaults()
+	c.HTTP.setDefaults()
 	if c.IMAP.PollInterval.Duration == 0 {
 		c.IMAP.PollInterval.Duration = time.Minute
 	}
@@ -269,6 +271,7 @@ func (c *Config) Validate() error {
 	c.validateChannels(bad)
 	c.Schedule.validate(bad)
 	c.Retention.validate(bad)
+	c.HTTP.validate(bad)
 	if !plainAddress(c.Intake.Address) {
 		bad("intake.address", "not a plain e-mail address: %q", c.Intake.Address)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/klachtd/klachtd/internal/oauth"
 )
 
 // watchdogConn enforces Options.CommandTimeout. imapclient sets its own read
@@ -126,13 +128,29 @@ func (w *Watcher) start(ctx context.Context, cn *conn) error {
 	if err := cn.c.WaitGreeting(); err != nil {
 		return fmt.Errorf("mailbox: greeting from %s: %w", w.o.Address, err)
 	}
-	if err := cn.c.Login(w.o.Username, w.o.Password).Wait(); err != nil {
-		return fmt.Errorf("mailbox: login to %s as %s: %w", w.o.Address, w.o.Username, err)
+	if err := w.login(ctx, cn.c); err != nil {
+		return err
 	}
 	if cn.c.Caps() == nil { // fetched after login: they may change
 		return fmt.Errorf("mailbox: capability from %s: %w", w.o.Address, context.DeadlineExceeded)
 	}
 	return ctx.Err()
+}
+
+// login logs in with the password, or with an OAuth2 token when
+// Options.Tokens is set (a rejected token is replaced once, see
+// oauth.AuthenticateIMAP).
+func (w *Watcher) login(ctx context.Context, c *imapclient.Client) error {
+	if w.o.Tokens != nil {
+		if err := oauth.AuthenticateIMAP(ctx, c, w.o.Username, w.o.Tokens); err != nil {
+			return fmt.Errorf("mailbox: oauth2 login to %s as %s: %w", w.o.Address, w.o.Username, err)
+		}
+		return nil
+	}
+	if err := c.Login(w.o.Username, w.o.Password).Wait(); err != nil {
+		return fmt.Errorf("mailbox: login to %s as %s: %w", w.o.Address, w.o.Username, err)
+	}
+	return nil
 }
 
 func (w *Watcher) clientOptions(cn *conn) *imapclient.Options {

@@ -10,6 +10,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/klachtd/klachtd/internal/oauth"
 )
 
 // TLS modes for Options.TLS.
@@ -44,6 +46,11 @@ type Options struct {
 	TLSConfig *tls.Config // optional, e.g. RootCAs in tests; ServerName defaults to the host of Address
 
 	Username, Password string // the password is never logged
+	// Tokens, when set, logs in with OAuth2 (SASL OAUTHBEARER or XOAUTH2)
+	// instead of Password: a token the server rejects is replaced once,
+	// then the source backs off, and the error goes to OnCheck like any
+	// failed connect. Tokens are never logged.
+	Tokens oauth.TokenSource
 
 	Mailbox string // watched folder; default INBOX
 	// ProcessedMailbox and QuarantineMailbox are created when missing. When
@@ -73,7 +80,7 @@ type Options struct {
 
 	Logger *slog.Logger // default: discard
 	// Trace, when set, receives the raw IMAP protocol, including the LOGIN
-	// password: set it only behind a debug flag.
+	// password or the OAuth2 token: set it only behind a debug flag.
 	Trace io.Writer
 
 	// Sleep waits between reconnects and while another instance holds the

@@ -39,6 +39,16 @@ type Worker struct {
 	// after the SMTP server accepted the mail, while the database is away;
 	// default min(JobTimeout, 1m).
 	RecordFor time.Duration
+	// OnDelivery, when set, is told the outcome of every attempt: result
+	// "sent", "retry" (a temporary failure) or "failed" (given up). The
+	// daemon counts it in the metrics.
+	OnDelivery func(kind, result string)
+}
+
+func (w *Worker) delivered(kind, result string) {
+	if w.OnDelivery != nil {
+		w.OnDelivery(kind, result)
+	}
 }
 
 func (w *Worker) jobTimeout() time.Duration { return cmp.Or(w.JobTimeout, DefaultJobTimeout) }
@@ -86,9 +96,16 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	sendErr := w.Sender.Send(ctx, m.MailFrom, m.Rcpt, m.Raw)
 	if sendErr == nil {
 		log.Info("mail_sent", slog.String("message_id", m.MessageID))
+		w.delivered(m.Kind, "sent")
 		return w.recordSent(ctx, log, m.ID)
 	}
-	return w.recordFailure(ctx, log, job, m.ID, sendErr)
+	err = w.recordFailure(ctx, log, job, m.ID, sendErr)
+	if permanent := !IsTemporary(sendErr) || job.Attempt >= job.MaxAttempts; permanent {
+		w.delivered(m.Kind, "failed")
+	} else {
+		w.delivered(m.Kind, "retry")
+	}
+	return err
 }
 
 // recordSent marks the row sent. The SMTP server has the mail: failing the

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/klachtd/klachtd/internal/oauth"
 )
 
 // DeliveryError is a failed delivery that says whether trying again may help.
@@ -47,12 +49,18 @@ type SMTPOptions struct {
 	HeloName           string
 	Timeout            time.Duration
 	TLSConfig          *tls.Config // optional; ServerName is set from Address
+	// Tokens, when set, authenticates as Username with SASL XOAUTH2 and an
+	// access token instead of Password. A token the relay rejects (535) is
+	// invalidated, so that the retry of that delivery gets a new one; the
+	// delivery itself fails as temporary, like any authentication trouble.
+	Tokens oauth.TokenSource
 }
 
 // SMTP sends over an SMTP relay with go-mail, one connection per mail.
 type SMTP struct {
-	opts []gomail.Option
-	host string
+	opts   []gomail.Option
+	host   string
+	tokens oauth.TokenSource
 }
 
 // NewSMTP validates o and returns a Sender.
@@ -89,11 +97,17 @@ func NewSMTP(o SMTPOptions) (*SMTP, error) {
 	default:
 		return nil, fmt.Errorf("outbox: smtp tls %q: want implicit, starttls or none", o.TLS)
 	}
-	if o.Username != "" {
+	switch {
+	case o.Tokens != nil:
+		if o.Username == "" {
+			return nil, errors.New("outbox: smtp oauth2 needs a username (the mailbox that sends)")
+		}
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthXOAUTH2), gomail.WithUsername(o.Username))
+	case o.Username != "":
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(o.Username), gomail.WithPassword(o.Password))
 	}
-	return &SMTP{opts: opts, host: host}, nil
+	return &SMTP{opts: opts, host: host, tokens: o.Tokens}, nil
 }
 
 // Send delivers raw to rcpt with envelope sender from.
@@ -102,8 +116,15 @@ func (s *SMTP) Send(ctx context.Context, from string, rcpt []string, raw []byte)
 	if err != nil {
 		return &DeliveryError{Err: err}
 	}
+	tok, err := s.token(ctx, c)
+	if err != nil {
+		return &DeliveryError{Temporary: true, Err: err}
+	}
 	sc, err := c.DialToSMTPClientWithContext(ctx)
 	if err != nil {
+		if tok != "" && oauth.SMTPRejected(err) {
+			s.tokens.Invalidate(tok)
+		}
 		// Connection, TLS and authentication trouble is the relay's or the
 		// operator's to fix, never the mail's fault: keep it and retry.
 		return &DeliveryError{Temporary: true, Err: err}
@@ -125,6 +146,20 @@ func (s *SMTP) Send(ctx context.Context, from string, rcpt []string, raw []byte)
 		return classify(err)
 	}
 	return classify(w.Close())
+}
+
+// token sets an OAuth2 access token as c's password (XOAUTH2) and returns
+// it; without Tokens it does nothing.
+func (s *SMTP) token(ctx context.Context, c *gomail.Client) (string, error) {
+	if s.tokens == nil {
+		return "", nil
+	}
+	tok, _, err := s.tokens.Token(ctx)
+	if err != nil {
+		return "", fmt.Errorf("outbox: smtp oauth2 token: %w", err)
+	}
+	c.SetPassword(tok)
+	return tok, nil
 }
 
 // classify wraps err as a DeliveryError: 5xx is permanent, the rest temporary.

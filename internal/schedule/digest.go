@@ -175,7 +175,7 @@ func (s *Sweeper) intakeProblems(ctx context.Context, now time.Time) ([]string, 
 	var ps []string
 	for _, st := range sts {
 		if bad, why := st.Stale(now, staleIntake); bad {
-			ps = append(ps, st.Mailbox+": "+why)
+			ps = append(ps, st.Name()+": "+why)
 		}
 	}
 	return ps, nil

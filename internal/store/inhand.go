@@ -30,7 +30,7 @@ func (h InHand) DiedOn(holder string) bool { return h.Attempts > 0 && h.Holder !
 // in hand is never taken for a mail whose holder died.
 func (tx *Tx) LockMail(ctx context.Context, k MailKey) error {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "klachtd:mail:%s:%d:%d", k.Mailbox, k.UIDValidity, k.UID)
+	fmt.Fprintf(h, "klachtd:mail:%s:%d:%d", tx.acct.lockKey(k.Mailbox), k.UIDValidity, k.UID)
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64())); err != nil {
 		return fmt.Errorf("store: lock mail: %w", err)
 	}
@@ -56,7 +56,7 @@ func (s *Store) MarkInHand(ctx context.Context, k MailKey, holder string) (InHan
 		)
 		SELECT set_config('synchronous_commit', 'off', true),
 			coalesce((SELECT attempts FROM prev), 0), coalesce((SELECT holder FROM prev), '')`,
-		Clean(k.Mailbox), int64(k.UIDValidity), int64(k.UID), holder).Scan(&off, &prev.Attempts, &prev.Holder)
+		Clean(s.acct.lockKey(k.Mailbox)), int64(k.UIDValidity), int64(k.UID), holder).Scan(&off, &prev.Attempts, &prev.Holder)
 	if err != nil {
 		return prev, fmt.Errorf("store: mark mail in hand: %w", err)
 	}
@@ -67,7 +67,7 @@ func (s *Store) MarkInHand(ctx context.Context, k MailKey, holder string) (InHan
 // stores it, or after an attempt that returned an error.
 func (tx *Tx) ClearInHand(ctx context.Context, k MailKey) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM mails_in_hand WHERE mailbox = $1 AND uid_validity = $2 AND uid = $3`,
-		Clean(k.Mailbox), int64(k.UIDValidity), int64(k.UID))
+		Clean(tx.acct.lockKey(k.Mailbox)), int64(k.UIDValidity), int64(k.UID))
 	if err != nil {
 		return fmt.Errorf("store: clear mail in hand: %w", err)
 	}

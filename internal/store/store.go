@@ -29,7 +29,8 @@ var ErrNotFound = errors.New("store: not found")
 
 // Store is the PostgreSQL database of one klachtd installation.
 type Store struct {
-	db *sqlx.DB
+	db   *sqlx.DB
+	acct Account // see ForAccount
 }
 
 // Open connects and checks that the database answers.
@@ -55,6 +56,7 @@ func (s *Store) DB() *sql.DB { return s.db.DB }
 // Tx is one open transaction.
 type Tx struct {
 	*sqlx.Tx
+	acct Account // of the Store that began it
 }
 
 // InTx runs fn in one transaction and commits when fn returns nil.
@@ -64,7 +66,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{tx}); err != nil {
+	if err := fn(&Tx{Tx: tx, acct: s.acct}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
