@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -119,6 +122,30 @@ func writeShot(t *testing.T, name string, png []byte) {
 	if os.Getenv("KLACHTD_DOCS") == "1" && name == "form.png" {
 		if err := os.WriteFile(filepath.Join("..", "..", "docs", name), png, 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// With [http] listen and [form] enabled, serve's listener has the form at
+// /klacht and /complaint, next to /healthz.
+func TestFormIsMountedOnTheListener(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("")
+	h.cfg.HTTP.Listen, h.cfg.Form.Enabled = "127.0.0.1:0", true
+	d := h.daemon()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Web.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	for path, want := range map[string]string{"/klacht": `<html lang="nl">`, "/complaint": `<html lang="en">`} {
+		resp, err := http.Get("http://" + d.Web.Addr() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) || !strings.Contains(string(body), `name="token"`) {
+			t.Errorf("GET %s = %d:\n%.300s", path, resp.StatusCode, body)
 		}
 	}
 }

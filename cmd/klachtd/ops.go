@@ -53,7 +53,10 @@ func (d *Daemon) openWeb() error {
 	var err error
 	d.Web, err = web.New(web.Options{Listen: d.Config.HTTP.Listen, Health: d.health,
 		Metrics: d.Metrics.Handler(), Logger: d.logFor("http")})
-	return err
+	if err != nil {
+		return err
+	}
+	return d.mountForm()
 }
 
 func (d *Daemon) databaseGauges(ctx context.Context) (metrics.DatabaseGauges, error) {

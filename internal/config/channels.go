@@ -93,6 +93,9 @@ func (c *Config) validateChannels(bad func(key, format string, args ...any)) {
 			bad("form.labels."+name, "unknown field; known are %s", strings.Join(formFields, ", "))
 		}
 	}
+	if c.Form.Enabled && c.HTTP.Listen == "" {
+		bad("form.enabled", "the form needs [http] listen")
+	}
 	if c.Form.MaxAttachments < 0 || c.Form.MaxAttachmentBytes < 0 || c.Form.MaxBodyBytes < 0 || c.Form.SubmissionsPerHour < 0 {
 		bad("form", "limits must not be negative")
 	}

@@ -28,6 +28,7 @@ func TestChannelsConfig(t *testing.T) {
 		{"registrar is a handler", func(c *Config) { c.Registrars = []Registrar{{Address: "BEA@example.nl"}} }, "registrars[0].address"},
 		{"regulation url", func(c *Config) { c.Form.RegulationURL = "javascript:alert(1)" }, "form.regulation_url"},
 		{"unknown label field", func(c *Config) { c.Form.Labels = map[string][]string{"adres": {"Adres"}} }, "form.labels.adres"},
+		{"form without listener", func(c *Config) { c.Form.Enabled = true }, "form.enabled"},
 		{"negative limit", func(c *Config) { c.Form.MaxAttachments = -1 }, "form"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
