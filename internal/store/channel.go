@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -122,4 +123,30 @@ func (s *Store) FieldsOfCases(ctx context.Context, ids []int64) (map[int64]Field
 		out[f.CaseID] = f
 	}
 	return out, nil
+}
+
+// FormKey is the key that signs the complaint form's CSRF tokens: made
+// once, at random, and the same for every instance on this database.
+func (s *Store) FormKey(ctx context.Context) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("store: form key: %w", err)
+	}
+	var key []byte
+	// Two instances starting together: the loser's statement may see
+	// neither row (its snapshot predates the winner's commit); the second
+	// try sees the winner's.
+	var err error
+	for try := 0; try < 2; try++ {
+		err = s.db.GetContext(ctx, &key, `
+			WITH ins AS (INSERT INTO form_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING RETURNING key)
+			SELECT key FROM ins UNION ALL SELECT key FROM form_key WHERE id = 1 LIMIT 1`, fresh)
+		if !errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: form key: %w", err)
+	}
+	return key, nil
 }

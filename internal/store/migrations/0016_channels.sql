@@ -18,5 +18,14 @@ CREATE TABLE case_channels (
     ack_by_post     boolean NOT NULL DEFAULT false
 );
 
+-- The key that signs the complaint form's CSRF tokens (internal/web),
+-- made on first use and shared by every instance on this database, so a
+-- form loaded from one instance may be sent to another.
+CREATE TABLE form_key (
+    id  int PRIMARY KEY CHECK (id = 1),
+    key bytea NOT NULL
+);
+
 -- +goose Down
+DROP TABLE form_key;
 DROP TABLE case_channels;
