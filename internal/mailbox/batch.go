@@ -34,10 +34,11 @@ func nextBatch(pending []meta, maxMessage int64) (batch, rest []meta) {
 }
 
 // batch fetches the bodies of a batch with one UID FETCH, hands each mail
-// to the handler in UID order, and moves the mails whose transaction
-// committed with one UID MOVE per destination folder. When a mail fails,
-// the mails before it are moved and the batch ends with its error: the
-// mails from it on stay in the mailbox for the next attempt.
+// to the handler in UID order, one transaction each, and moves the mails
+// whose transaction committed with one UID MOVE per destination folder. When
+// a mail fails, the mails before it are moved and the batch ends with its
+// error: it and the mails after it stay in the mailbox for the next attempt,
+// so that the checkpoint never skips a mail.
 func (s *session) batch(ctx context.Context, ms []meta, last uint32) (int, error) {
 	mails, err := s.fetchBatch(ms, last)
 	if err != nil {
