@@ -9,7 +9,7 @@ BIN      := bin/klachtd
 PKGS     := ./...
 FUZZTIME ?= 30s
 
-.PHONY: all build test lint demo bench fuzz soak deps clean
+.PHONY: all build test lint demo bench bench-intake fuzz soak deps clean
 
 all: build
 
@@ -48,7 +48,18 @@ demo: deps
 	$(GO) run ./cmd/klachtd demo
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS) | $(GO) run ./cmd/benchtable
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS) | $(GO) run ./cmd/benchtable
+
+# bench-intake drains N waiting mails (default 10 000) from a private Dovecot
+# into a durable throwaway PostgreSQL and acknowledges them over SMTP, then
+# measures acknowledgement latency at 5 mails/s: see BenchmarkIntake in
+# cmd/klachtd. `make bench-intake N=2000` is the quick run.
+N ?= 10000
+bench-intake: deps
+	@uptime
+	$(GO) test -run '^$$' -bench '^BenchmarkIntake$$' -benchtime 1x -timeout 60m -v ./cmd/klachtd \
+		-args -intake-mails=$(N) | tee /dev/stderr | $(GO) run ./cmd/benchtable
+	@uptime
 
 # soak takes 1000 complaints in through two instances of the real binary
 # under 20 SIGKILLs and 2 PostgreSQL restarts, and counts what was lost,

@@ -42,7 +42,8 @@ type Daemon struct {
 	Migrate bool
 	// IMAPTLS and SMTPTLS replace the TLS settings (tests: a private CA).
 	IMAPTLS, SMTPTLS *tls.Config
-	// QueuePoll is how often the delivery queue looks for work; default 1s.
+	// QueuePoll is how often the delivery queue looks for work; default
+	// outbox.DefaultFetchInterval.
 	QueuePoll time.Duration
 	// SweepOnce makes RunOnce also send the reminders, escalations and
 	// digest that are due (serve --once, e.g. from cron).
@@ -78,9 +79,6 @@ func (d *Daemon) Open(ctx context.Context) error {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
-	}
-	if d.QueuePoll == 0 {
-		d.QueuePoll = time.Second
 	}
 	c := d.Config
 	policy, err := deadline.FromConfig(c.Policy)

@@ -69,7 +69,8 @@ func normalMailbox(addr string) (mailbox, domain string) {
 func (in *Intake) ackCapped(ctx context.Context, tx *store.Tx, addr string, now time.Time) (string, error) {
 	caps := in.o.Caps.withDefaults()
 	mb, domain := normalMailbox(addr)
-	n, err := tx.CountAutoAnswers(ctx, answerAck, mb, domain, now.Add(-24*time.Hour), now.Add(-time.Hour))
+	upTo := store.AutoAnswerCounts{Mailbox: caps.AcksPerMailboxPerDay, Domain: caps.AcksPerDomainPerHour, All: caps.AcksPerHour}
+	n, err := tx.CountAutoAnswersUpTo(ctx, answerAck, mb, domain, now.Add(-24*time.Hour), now.Add(-time.Hour), upTo)
 	switch {
 	case err != nil:
 		return "", err
@@ -87,8 +88,10 @@ func (in *Intake) ackCapped(ctx context.Context, tx *store.Tx, addr string, now 
 // notices.
 func (in *Intake) noticeCapped(ctx context.Context, tx *store.Tx, addr string, now time.Time) (bool, error) {
 	mb, domain := normalMailbox(addr)
-	n, err := tx.CountAutoAnswers(ctx, answerNotice, mb, domain, now.Add(-24*time.Hour), now.Add(-time.Hour))
-	return err == nil && n.Mailbox >= in.o.Caps.withDefaults().NoticesPerHandlerPerDay, err
+	limit := in.o.Caps.withDefaults().NoticesPerHandlerPerDay
+	upTo := store.AutoAnswerCounts{Mailbox: limit, Domain: 0, All: 0} // only the mailbox's count is used
+	n, err := tx.CountAutoAnswersUpTo(ctx, answerNotice, mb, domain, now.Add(-24*time.Hour), now.Add(-time.Hour), upTo)
+	return err == nil && n.Mailbox >= limit, err
 }
 
 // countAnswer records a queued automatic answer against the caps.

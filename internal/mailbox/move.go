@@ -3,6 +3,7 @@ package mailbox
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -10,41 +11,42 @@ import (
 // canMove reports whether the server moves atomically (MOVE).
 func (s *session) canMove() bool { return s.c.Caps().Has(imap.CapMove) }
 
-// move moves one mail, after its commit. With MOVE that is one command.
-// Without, it is COPY, then — only when the COPY succeeded — STORE \Deleted,
-// then UID EXPUNGE of just that mail (UIDPLUS). imapclient's own fallback
-// pipelines the three commands, so a failed COPY would still expunge the
-// mail: we do not use it.
-func (s *session) move(uid imap.UID, dest string) error {
-	set := imap.UIDSetNum(uid)
+// move moves committed mails (one, or a batch's: one command for all), after
+// their commits. With MOVE that is one command. Without, it is COPY, then —
+// only when the COPY succeeded — STORE \Deleted, then UID EXPUNGE of just
+// those mails (UIDPLUS). imapclient's own fallback pipelines the three
+// commands, so a failed COPY would still expunge the mails: we do not use it.
+func (s *session) move(uids []imap.UID, dest string) error {
+	set := imap.UIDSetNum(uids...)
 	if s.canMove() {
 		err := s.do(func() error { _, err := s.c.Move(set, dest).Wait(); return err })
 		if err != nil {
-			return fmt.Errorf("mailbox: move uid %d to %s: %w", uid, dest, err)
+			return fmt.Errorf("mailbox: move uids %v to %s: %w", set, dest, err)
 		}
 		return nil
 	}
 	if err := s.do(func() error { _, err := s.c.Copy(set, dest).Wait(); return err }); err != nil {
-		return fmt.Errorf("mailbox: copy uid %d to %s: %w", uid, dest, err)
+		return fmt.Errorf("mailbox: copy uids %v to %s: %w", set, dest, err)
 	}
 	flags := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
 	if err := s.do(func() error { return s.c.Store(set, flags, nil).Close() }); err != nil {
-		return fmt.Errorf("mailbox: flag uid %d deleted: %w", uid, err)
+		return fmt.Errorf("mailbox: flag uids %v deleted: %w", set, err)
 	}
-	return s.expunge(uid)
+	return s.expunge(uids...)
 }
 
-// expunge removes one mail flagged \Deleted. Without UIDPLUS there is no
+// expunge removes mails flagged \Deleted. Without UIDPLUS there is no
 // UID EXPUNGE; the plain EXPUNGE is left to expungeDeleted at the end of
 // the pass.
-func (s *session) expunge(uid imap.UID) error {
+func (s *session) expunge(uids ...imap.UID) error {
 	if !s.c.Caps().Has(imap.CapUIDPlus) {
-		s.needExpunge, s.lastMoved = true, max(s.lastMoved, uid)
+		s.needExpunge, s.lastMoved = true, max(s.lastMoved, slices.Max(uids))
 		return nil
 	}
-	err := s.do(func() error { return s.c.UIDExpunge(imap.UIDSetNum(uid)).Close() })
+	set := imap.UIDSetNum(uids...)
+	err := s.do(func() error { return s.c.UIDExpunge(set).Close() })
 	if err != nil {
-		return fmt.Errorf("mailbox: expunge uid %d: %w", uid, err)
+		return fmt.Errorf("mailbox: expunge uids %v: %w", set, err)
 	}
 	return nil
 }

@@ -27,8 +27,9 @@ type meta struct {
 // listing and the fetch: nothing to do.
 var errGone = errors.New("mailbox: mail no longer in the mailbox")
 
-// pass handles every mail in the mailbox in UID order and moves it. It stops
-// at the first error, so that the checkpoint never skips a mail.
+// pass handles every mail in the mailbox in UID order and moves it, a batch
+// at a time (see batch.go). It stops at the first error, so that the
+// checkpoint never skips a mail.
 func (s *session) pass(ctx context.Context) (int, error) {
 	last, err := s.lastUID(ctx)
 	if err != nil {
@@ -39,26 +40,17 @@ func (s *session) pass(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
-	for _, m := range pending {
+	for len(pending) > 0 {
 		if ctx.Err() != nil {
 			return n, nil // stopping: the rest waits for the next run
 		}
-		if m.deleted && uint32(m.uid) <= last && !s.canMove() {
-			// Our own interrupted COPY + \Deleted + EXPUNGE: committed and
-			// copied already, only the expunge is missing.
-			if err := s.expunge(m.uid); err != nil {
-				return n, err
-			}
-			continue
-		}
-		err := s.process(ctx, m, last)
-		if errors.Is(err, errGone) {
-			continue
-		}
+		var chunk []meta
+		chunk, pending = nextBatch(pending, s.w.o.MaxMessageBytes)
+		done, err := s.batch(ctx, chunk, last)
+		n += done
 		if err != nil {
 			return n, err
 		}
-		n++
 	}
 	return n, s.expungeDeleted()
 }
@@ -123,37 +115,6 @@ func (s *session) fetchMeta(uids []imap.UID) ([]meta, error) {
 	}
 	slices.SortFunc(msgs, func(a, b meta) int { return cmp.Compare(a.uid, b.uid) })
 	return msgs, nil
-}
-
-// process fetches one mail, hands it over and, after the commit, moves it.
-func (s *session) process(ctx context.Context, m meta, last uint32) error {
-	mail, err := s.fetchMail(m)
-	if err != nil {
-		return err
-	}
-	log := s.w.log.With(slog.Uint64("uid", uint64(m.uid)))
-	if mail.UID <= last {
-		log.Info("mailbox_mail_seen_again")
-	}
-	disp, err := s.w.dispose(ctx, mail)
-	if err != nil {
-		return err
-	}
-	s.w.madeProgress() // stored: a cut from here on is no reason to wait long
-	if ctx.Err() != nil {
-		// Stopping: the connection is closing. The next run sees the mail
-		// again, the handler dedupes, and it is moved then.
-		return nil
-	}
-	dest := s.processed
-	if disp == Quarantine {
-		dest = s.quarantine
-	}
-	if err := s.move(m.uid, dest); err != nil {
-		return err
-	}
-	log.Info("mailbox_mail_moved", slog.String("disposition", disp.String()), slog.String("folder", dest))
-	return nil
 }
 
 // fetchMail fetches the body without setting \Seen (BODY.PEEK), at most

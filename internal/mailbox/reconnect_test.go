@@ -13,21 +13,31 @@ import (
 )
 
 // cutAfterStore is a Handler whose connection is cut right after each of the
-// first mails commits, as a flaky network does while a backlog drains.
+// first mails commits, as a flaky network does while a backlog drains: once
+// per connection (a pass starts with Checkpoint), since the mails after the
+// cut in the same batch are stored too and only their move fails.
 type cutAfterStore struct {
 	*store
-	srv  *mailboxtest.MemServer
-	mu   sync.Mutex
-	cut  map[uint32]bool
-	cuts int
+	srv       *mailboxtest.MemServer
+	mu        sync.Mutex
+	cut       map[uint32]bool
+	cuts      int
+	cutInPass bool
+}
+
+func (c *cutAfterStore) Checkpoint(ctx context.Context, name string) (mailbox.Checkpoint, error) {
+	c.mu.Lock()
+	c.cutInPass = false
+	c.mu.Unlock()
+	return c.store.Checkpoint(ctx, name)
 }
 
 func (c *cutAfterStore) Handle(ctx context.Context, m mailbox.Mail) (mailbox.Disposition, error) {
 	d, err := c.store.Handle(ctx, m)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err == nil && !c.cut[m.UID] && len(c.cut) < c.cuts {
-		c.cut[m.UID] = true
+	if err == nil && !c.cut[m.UID] && len(c.cut) < c.cuts && !c.cutInPass {
+		c.cut[m.UID], c.cutInPass = true, true
 		if err := c.srv.Restart(); err != nil {
 			return d, err
 		}

@@ -165,6 +165,9 @@ func (s *session) wait(ctx context.Context) error {
 	case <-s.Closed():
 		return errors.New("mailbox: connection closed while idle")
 	case <-s.newMail:
+		if s.w.seen != nil {
+			s.w.seen()
+		}
 	case <-s.w.trigger:
 	case <-timer.C:
 	}

@@ -16,6 +16,9 @@ type Watcher struct {
 	// goroutine running Run or Once touches it.
 	failures map[failKey]int
 	reconn   reconnects
+	// seen, when set, is called when the server's EXISTS wakes the
+	// watcher from IDLE (see SeenNewMail).
+	seen func()
 }
 
 type failKey struct{ uidValidity, uid uint32 }
@@ -37,6 +40,12 @@ func New(o Options) (*Watcher, error) {
 // Trigger asks a running Run to check the mailbox now instead of at the next
 // IDLE notification or poll. It never blocks.
 func (w *Watcher) Trigger() { signal(w.trigger) }
+
+// SeenNewMail sets f to be called each time the server's EXISTS wakes the
+// watcher from IDLE, before the pass that fetches the new mail. The intake
+// benchmark uses it to split acknowledgement latency into the server's and
+// the daemon's share. Call it before Run.
+func (w *Watcher) SeenNewMail(f func()) { w.seen = f }
 
 // Run watches the mailbox until ctx is done, then returns nil. Every error
 // (connection, server, Locker, Handler) is logged and followed by a

@@ -27,6 +27,8 @@ type Cluster struct {
 	dir  string
 	bin  string
 	cred *syscall.Credential
+	// durable: fsync on (StartDurable); tests run with fsync off.
+	durable bool
 	// DSN connects to the "postgres" database as the "postgres" superuser.
 	DSN string
 }
@@ -34,8 +36,17 @@ type Cluster struct {
 // ErrNoBinaries means no PostgreSQL server binaries were found on this machine.
 var ErrNoBinaries = errors.New("pgtemp: no PostgreSQL server binaries (initdb, pg_ctl) found; install the Debian package postgresql")
 
-// Start creates and starts a cluster. It takes under a second on a normal machine.
-func Start(ctx context.Context) (*Cluster, error) {
+// Start creates and starts a cluster. It takes under a second on a normal
+// machine. It runs with fsync off: data survive a crash of the server but not
+// of the machine, which is all a test needs.
+func Start(ctx context.Context) (*Cluster, error) { return start(ctx, false) }
+
+// StartDurable is Start with PostgreSQL's normal durability (fsync and
+// synchronous_commit on), for benchmarks whose figures must hold in
+// production.
+func StartDurable(ctx context.Context) (*Cluster, error) { return start(ctx, true) }
+
+func start(ctx context.Context, durable bool) (*Cluster, error) {
 	bin, err := findBin()
 	if err != nil {
 		return nil, err
@@ -45,7 +56,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgtemp: %w", err)
 	}
-	c := &Cluster{dir: dir, bin: bin}
+	c := &Cluster{dir: dir, bin: bin, durable: durable}
 	if err := c.prepareOwner(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -72,7 +83,12 @@ func DSN(dir, name string) string {
 // Up starts the server of a cluster that was taken Down, and waits until it
 // accepts connections.
 func (c *Cluster) Up(ctx context.Context) error {
-	opts := fmt.Sprintf("-k %s -c listen_addresses='' -F -c max_connections=200", c.dir)
+	opts := fmt.Sprintf("-k %s -c listen_addresses='' -c max_connections=200", c.dir)
+	if c.durable {
+		opts += " -c fsync=on -c synchronous_commit=on"
+	} else {
+		opts += " -F"
+	}
 	return c.run(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-l", filepath.Join(c.dir, "log"), "-w", "-o", opts, "start")
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -35,20 +36,28 @@ func (tx *Tx) RecordAutoAnswer(ctx context.Context, a AutoAnswer) error {
 }
 
 // CountAutoAnswers counts the answers of kind to mailbox since mailboxSince,
-// and to domain and to anyone since since. It first takes a transaction
-// lock, so that intake transactions on several mailboxes (or instances)
-// count one after the other and a cap holds exactly.
+// and to domain and to anyone since since, in full.
 func (tx *Tx) CountAutoAnswers(ctx context.Context, kind, mailbox, domain string, mailboxSince, since time.Time) (AutoAnswerCounts, error) {
+	all := AutoAnswerCounts{Mailbox: math.MaxInt32, Domain: math.MaxInt32, All: math.MaxInt32}
+	return tx.CountAutoAnswersUpTo(ctx, kind, mailbox, domain, mailboxSince, since, all)
+}
+
+// CountAutoAnswersUpTo is CountAutoAnswers with each count stopping at its
+// cap in upTo: a cap needs to know "at the cap or over", and counting no
+// further keeps the count's cost bounded by the cap, not by the day's
+// answers (a backlog of thousands). It first takes a transaction lock, so
+// that intake transactions on several mailboxes (or instances) count one
+// after the other and a cap holds exactly.
+func (tx *Tx) CountAutoAnswersUpTo(ctx context.Context, kind, mailbox, domain string, mailboxSince, since time.Time, upTo AutoAnswerCounts) (AutoAnswerCounts, error) {
 	var c AutoAnswerCounts
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('klachtd:auto_answers'))`); err != nil {
 		return c, fmt.Errorf("store: lock auto answers: %w", err)
 	}
 	err := tx.QueryRowxContext(ctx, `
-		SELECT count(*) FILTER (WHERE mailbox = $2 AND at >= $4),
-		       count(*) FILTER (WHERE domain = $3 AND at >= $5),
-		       count(*) FILTER (WHERE at >= $5)
-		FROM auto_answers WHERE kind = $1 AND at >= least($4::timestamptz, $5::timestamptz)`,
-		kind, mailbox, domain, mailboxSince, since).Scan(&c.Mailbox, &c.Domain, &c.All)
+		SELECT (SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $1 AND mailbox = $2 AND at >= $4 LIMIT $6) m),
+		       (SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $1 AND domain = $3 AND at >= $5 LIMIT $7) d),
+		       (SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $1 AND at >= $5 LIMIT $8) a)`,
+		kind, mailbox, domain, mailboxSince, since, upTo.Mailbox, upTo.Domain, upTo.All).Scan(&c.Mailbox, &c.Domain, &c.All)
 	if err != nil {
 		return c, fmt.Errorf("store: count auto answers: %w", err)
 	}

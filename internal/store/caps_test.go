@@ -24,7 +24,7 @@ func TestCountAutoAnswersWindows(t *testing.T) {
 		{Kind: "ack", Mailbox: "v@third.example", Domain: "third.example", At: now.Add(-25 * time.Hour)}, // outside both
 		{Kind: "notice", Mailbox: "v@third.example", Domain: "third.example", At: now},                   // another kind
 	}
-	var got store.AutoAnswerCounts
+	var got, capped, uncapped store.AutoAnswerCounts
 	err := s.InTx(ctx, func(tx *store.Tx) error {
 		for i, a := range answers {
 			m := &store.OutboxMail{Kind: a.Kind, MessageID: fmt.Sprintf("m%d@x", i), MailFrom: "k@x", Rcpt: []string{a.Mailbox},
@@ -39,12 +39,28 @@ func TestCountAutoAnswersWindows(t *testing.T) {
 		}
 		var err error
 		got, err = tx.CountAutoAnswers(ctx, "ack", "v@third.example", "third.example", now.Add(-24*time.Hour), now.Add(-time.Hour))
+		if err != nil {
+			return err
+		}
+		// Counting up to the caps: a count stops at its cap, the same
+		// windows otherwise (a cap needs "at the cap or over", no more).
+		upTo := store.AutoAnswerCounts{Mailbox: 1, Domain: 1, All: 2}
+		capped, err = tx.CountAutoAnswersUpTo(ctx, "ack", "v@third.example", "third.example", now.Add(-24*time.Hour), now.Add(-time.Hour), upTo)
+		if err != nil {
+			return err
+		}
+		wide := store.AutoAnswerCounts{Mailbox: 9, Domain: 9, All: 9}
+		uncapped, err = tx.CountAutoAnswersUpTo(ctx, "ack", "v@third.example", "third.example", now.Add(-24*time.Hour), now.Add(-time.Hour), wide)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (store.AutoAnswerCounts{Mailbox: 2, Domain: 2, All: 3}); got != want {
-		t.Errorf("counts = %+v, want %+v", got, want)
+	want := store.AutoAnswerCounts{Mailbox: 2, Domain: 2, All: 3}
+	if got != want || uncapped != want {
+		t.Errorf("counts = %+v, up to 9: %+v; want %+v", got, uncapped, want)
+	}
+	if want := (store.AutoAnswerCounts{Mailbox: 1, Domain: 1, All: 2}); capped != want {
+		t.Errorf("counts up to the caps = %+v, want %+v", capped, want)
 	}
 }

@@ -56,6 +56,7 @@ type MemServer struct {
 	opts      *imapserver.Options
 	serverTLS *tls.Config // for implicit TLS
 	srv       *imapserver.Server
+	ln        net.Listener
 }
 
 // NewMemServer starts a MemServer. Close stops it.
@@ -119,7 +120,7 @@ func (s *MemServer) serve(addr string) error {
 	if s.serverTLS != nil {
 		ln = tls.NewListener(ln, s.serverTLS)
 	}
-	s.srv = imapserver.New(s.opts)
+	s.srv, s.ln = imapserver.New(s.opts), ln
 	go s.srv.Serve(ln)
 	return nil
 }
@@ -129,6 +130,7 @@ func (s *MemServer) serve(addr string) error {
 // for use concurrently with Close.
 func (s *MemServer) Restart() error {
 	s.srv.Close()
+	s.ln.Close() // Close misses a listener that Serve has not taken yet
 	return s.serve(s.Addr)
 }
 

@@ -1,0 +1,509 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/klachtd/klachtd/internal/config"
+	"github.com/klachtd/klachtd/internal/mailbox/mailboxtest"
+	"github.com/klachtd/klachtd/internal/outbox/smtptest"
+	"github.com/klachtd/klachtd/internal/pgtemp"
+)
+
+// Flags of BenchmarkIntake (make bench-intake N=2000 sets -intake-mails).
+var (
+	benchMails  = flag.Int("intake-mails", 10000, "BenchmarkIntake: mails waiting in the mailbox before the drain")
+	benchSteady = flag.Int("intake-steady", 100, "BenchmarkIntake: mails delivered at intake-rate after the drain, for the latency figures")
+	benchRate   = flag.Float64("intake-rate", 5, "BenchmarkIntake: mails per second in the latency phase")
+)
+
+// BenchmarkIntake is the whole intake path on real parts: a private Dovecot
+// holding -intake-mails waiting complaints (a mix of plain, HTML and
+// attachment mails of about 4 KB), a throwaway PostgreSQL with normal
+// durability (fsync and synchronous_commit on), the SMTP capture server, and
+// the daemon as `klachtd serve` wires it. From one run it reports:
+//
+//   - drain-mails/s: the backlog, from the daemon's start until every mail is
+//     stored, moved out of INBOX and acknowledged (accepted by SMTP);
+//   - pg-commits/s: PostgreSQL's own single-row-commit rate on the same
+//     cluster (one connection, INSERT in autocommit), and drain-%-of-commits;
+//   - fetch-mails/s: Dovecot's bulk UID FETCH BODY.PEEK[] of the backlog;
+//   - ack-p50-ms / ack-p99-ms: arrival (APPEND sent) → acknowledgement
+//     accepted by SMTP, with -intake-steady mails at -intake-rate per second
+//     while the daemon idles (IDLE);
+//   - daemon-p50-ms / daemon-p99-ms: the daemon's share of that, from the
+//     EXISTS that woke it from IDLE to the acknowledgement accepted;
+//   - peak-RSS-MB: the benchmark process's peak resident set (the daemon,
+//     plus the SMTP sink's copy of every acknowledgement);
+//   - dup-acks and left-in-INBOX, which must be 0.
+//
+// It runs once whatever b.N is. Run it with make bench-intake.
+func BenchmarkIntake(b *testing.B) {
+	if b.N > 1 {
+		b.Skip("one run is the measurement")
+	}
+	n := *benchMails
+	ctx := context.Background()
+	pg, err := pgtemp.StartDurable(ctx)
+	if err != nil {
+		b.Skip(err)
+	}
+	defer pg.Stop()
+	dc := mailboxtest.StartDovecot(b)
+	sink := newAckSink(b)
+
+	if err := fillMaildir(dc, n); err != nil {
+		b.Fatal(err)
+	}
+	fetchRate := bulkFetchRate(b, dc.Account, n)
+	commitRate := singleCommitRate(b, pg.DSN)
+
+	cfg := benchConfig(b, pg.DSN, dc, sink.srv.Addr)
+	d := &Daemon{Config: cfg, Migrate: true}
+	if err := d.Open(ctx); err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	seen := &stamps{}
+	d.Watcher.SeenNewMail(seen.add)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	b.ResetTimer()
+	start := time.Now()
+	go func() { done <- d.Run(runCtx) }()
+	sink.waitFor(b, n, 30*time.Minute)
+	waitInbox(b, dc.Account, 0, 5*time.Minute)
+	drain := time.Since(start)
+	b.StopTimer()
+
+	lat, share := steadyLatency(b, dc, sink, n, seen)
+	stop()
+	if err := <-done; err != nil {
+		b.Error(err)
+	}
+	left := statusMessages(b, dc.Account, "INBOX")
+	dups := sink.duplicates()
+
+	drainRate := float64(n) / drain.Seconds()
+	b.ReportMetric(drainRate, "drain-mails/s")
+	b.ReportMetric(commitRate, "pg-commits/s")
+	b.ReportMetric(100*drainRate/commitRate, "drain-%-of-commits")
+	b.ReportMetric(fetchRate, "fetch-mails/s")
+	b.ReportMetric(ms(percentile(lat, 50)), "ack-p50-ms")
+	b.ReportMetric(ms(percentile(lat, 99)), "ack-p99-ms")
+	b.ReportMetric(ms(percentile(share, 50)), "daemon-p50-ms")
+	b.ReportMetric(ms(percentile(share, 99)), "daemon-p99-ms")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+	b.ReportMetric(float64(dups), "dup-acks")
+	b.ReportMetric(float64(left), "left-in-INBOX")
+	b.ReportMetric(0, "ns/op") // one run: the per-op time says nothing
+	b.Logf("mails=%d drain=%s (%.0f mails/s) pg single-row commits=%.0f/s (%.0f%%) dovecot bulk fetch=%.0f mails/s; "+
+		"steady %d at %.1f/s: ack p50 %.0f ms p99 %.0f ms, daemon share p50 %.0f ms p99 %.0f ms; peak RSS %.0f MB; dup acks %d; left in INBOX %d",
+		n, drain.Round(time.Millisecond), drainRate, commitRate, 100*drainRate/commitRate, fetchRate,
+		*benchSteady, *benchRate, ms(percentile(lat, 50)), ms(percentile(lat, 99)),
+		ms(percentile(share, 50)), ms(percentile(share, 99)), peakRSSMB(), dups, left)
+	if dups != 0 || left != 0 {
+		b.Errorf("%d duplicate acknowledgements, %d mails left in INBOX", dups, left)
+	}
+}
+
+func benchConfig(b *testing.B, dsn string, dc *mailboxtest.Dovecot, smtpAddr string) *config.Config {
+	b.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u.Path = "/klachtd_bench"
+	db := u.String()
+	if err := benchExec(dsn, "CREATE DATABASE klachtd_bench"); err != nil {
+		b.Fatal(err)
+	}
+	env := map[string]string{
+		"KLACHTD_DATABASE_URL": db, "KLACHTD_IMAP_ADDRESS": dc.Addr, "KLACHTD_IMAP_TLS": "none",
+		"KLACHTD_IMAP_USERNAME": dc.Username, "KLACHTD_IMAP_PASSWORD": dc.Password,
+		"KLACHTD_IMAP_POLL_INTERVAL": "5m", "KLACHTD_SMTP_ADDRESS": smtpAddr, "KLACHTD_SMTP_TLS": "none",
+		"KLACHTD_INTAKE_ADDRESS": "klachten@gemeente.example", "KLACHTD_INTAKE_NAME": "Klachtenmeldpunt",
+		// A backlog of ten thousand different complainants: the loop guards
+		// on acknowledgements must not be what the benchmark measures.
+		"KLACHTD_INTAKE_ACKS_PER_HOUR": "10000000", "KLACHTD_INTAKE_ACKS_PER_DOMAIN_PER_HOUR": "10000000",
+	}
+	cfg, err := config.Load("", func(k string) string { return env[k] })
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cfg
+}
+
+func benchExec(dsn, stmt string) error {
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Exec(stmt)
+	return err
+}
+
+// benchMail is complaint i of the mix: half plain text, three in ten HTML
+// (multipart/alternative), two in ten with a PDF attachment; about 4 KB each.
+func benchMail(i int, date time.Time) []byte {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "From: Burger %d <burger%d@wijk%d.example>\r\nTo: klachten@gemeente.example\r\n", i, i, i%997)
+	fmt.Fprintf(&buf, "Subject: Overlast in de straat, melding %d\r\nDate: %s\r\nMessage-ID: <bench-%d@wijk%d.example>\r\nMIME-Version: 1.0\r\n",
+		i, date.Format(time.RFC1123Z), i, i%997)
+	text := strings.Repeat(fmt.Sprintf("Sinds weken is er elke nacht overlast bij huisnummer %d; ik wil weten wat de gemeente gaat doen.\r\n", i), 20)
+	switch {
+	case i%10 < 5:
+		buf.WriteString("Content-Type: text/plain; charset=utf-8\r\n\r\n")
+		buf.WriteString(text)
+		buf.WriteString(text[:len(text)/2])
+	case i%10 < 8:
+		buf.WriteString("Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+		buf.WriteString(text)
+		buf.WriteString("--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>")
+		buf.WriteString(strings.ReplaceAll(text, "\r\n", "</p>\r\n<p>"))
+		buf.WriteString("</p></body></html>\r\n--alt--\r\n")
+	default:
+		buf.WriteString("Content-Type: multipart/mixed; boundary=\"mix\"\r\n\r\n--mix\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+		buf.WriteString(text[:len(text)/2])
+		buf.WriteString("--mix\r\nContent-Type: application/pdf; name=\"foto.pdf\"\r\nContent-Disposition: attachment; filename=\"foto.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+		for range 25 {
+			buf.WriteString("JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29kZT4+\r\n")
+		}
+		buf.WriteString("--mix--\r\n")
+	}
+	return buf.Bytes()
+}
+
+// fillMaildir writes n mails straight into the INBOX maildir, as a local
+// delivery agent would (Dovecot indexes them at the first SELECT).
+func fillMaildir(dc *mailboxtest.Dovecot, n int) error {
+	root := filepath.Join(dc.Dir, "mail", dc.Username)
+	owner, err := os.Stat(filepath.Join(dc.Dir, "mail"))
+	if err != nil {
+		return err
+	}
+	uid, gid := ownerOf(owner)
+	for _, sub := range []string{"", "cur", "new", "tmp"} {
+		p := filepath.Join(root, sub)
+		if err := os.MkdirAll(p, 0o700); err != nil {
+			return err
+		}
+		if err := os.Chown(p, uid, gid); err != nil {
+			return err
+		}
+	}
+	base := time.Now().Add(-time.Hour)
+	for i := range n {
+		date := base.Add(time.Duration(i) * time.Millisecond)
+		raw := benchMail(i, date)
+		p := filepath.Join(root, "new", fmt.Sprintf("%d.M%dP1.bench,S=%d", date.Unix(), i, len(raw)))
+		if err := os.WriteFile(p, raw, 0o600); err != nil {
+			return err
+		}
+		if err := errorsJoin(os.Chown(p, uid, gid), os.Chtimes(p, date, date)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func errorsJoin(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bulkFetchRate is Dovecot's rate for UID FETCH 1:* BODY.PEEK[] of the
+// backlog on one connection (after a first SELECT has indexed it).
+func bulkFetchRate(b *testing.B, a mailboxtest.Account, n int) float64 {
+	b.Helper()
+	c, err := a.Dial()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	set := imap.UIDSet{imap.UIDRange{Start: 1, Stop: 0}}
+	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}})
+	got := 0
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && body.Literal != nil {
+				io.Copy(io.Discard, body.Literal)
+				got++
+			}
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		b.Fatal(err)
+	}
+	el := time.Since(start)
+	if got != n {
+		b.Fatalf("bulk fetch: %d mails, want %d", got, n)
+	}
+	return float64(got) / el.Seconds()
+}
+
+// singleCommitRate is PostgreSQL's rate of one-row transactions on one
+// connection (INSERT in autocommit), over about two seconds.
+func singleCommitRate(b *testing.B, dsn string) float64 {
+	b.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE bench_commit (id bigserial PRIMARY KEY, v text NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	start, n := time.Now(), 0
+	for time.Since(start) < 2*time.Second {
+		if _, err := db.Exec(`INSERT INTO bench_commit (v) VALUES ($1)`, "klacht"); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// steadyLatency delivers -intake-steady mails at -intake-rate per second
+// while the daemon idles and returns, per mail, arrival → acknowledgement
+// and EXISTS seen → acknowledgement.
+func steadyLatency(b *testing.B, dc *mailboxtest.Dovecot, sink *ackSink, base int, seen *stamps) (lat, share []time.Duration) {
+	b.Helper()
+	m := *benchSteady
+	c, err := dc.Account.Dial()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	sent := make([]time.Time, m)
+	tick := time.NewTicker(time.Duration(float64(time.Second) / *benchRate))
+	defer tick.Stop()
+	for i := range m {
+		<-tick.C
+		raw := benchMail(base+i, time.Now())
+		sent[i] = time.Now()
+		cmd := c.Append("INBOX", int64(len(raw)), nil)
+		if _, err := cmd.Write(raw); err != nil {
+			b.Fatal(err)
+		}
+		if err := cmd.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := cmd.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	sink.waitFor(b, base+m, 2*time.Minute)
+	for i := range m {
+		acked, ok := sink.ackedAt(base + i)
+		if !ok {
+			b.Fatalf("mail %d not acknowledged", base+i)
+		}
+		lat = append(lat, acked.Sub(sent[i]))
+		if e, ok := seen.firstAfter(sent[i]); ok && !e.After(acked) {
+			share = append(share, acked.Sub(e))
+		}
+	}
+	return lat, share
+}
+
+// stamps records when the watcher saw new mail.
+type stamps struct {
+	mu sync.Mutex
+	ts []time.Time
+}
+
+func (s *stamps) add() {
+	s.mu.Lock()
+	s.ts = append(s.ts, time.Now())
+	s.mu.Unlock()
+}
+
+func (s *stamps) firstAfter(t time.Time) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i, _ := slices.BinarySearchFunc(s.ts, t, func(a, t time.Time) int { return a.Compare(t) })
+	if i == len(s.ts) {
+		return time.Time{}, false
+	}
+	return s.ts[i], true
+}
+
+// ackSink is the SMTP capture server, noting when each complaint's
+// acknowledgement (by In-Reply-To) was accepted.
+type ackSink struct {
+	srv   *smtptest.Server
+	mu    sync.Mutex
+	acked map[int]time.Time
+	count map[int]int
+	total int
+	more  chan struct{}
+}
+
+func newAckSink(b *testing.B) *ackSink {
+	srv, err := smtptest.Start()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { srv.Close() })
+	s := &ackSink{srv: srv, acked: map[int]time.Time{}, count: map[int]int{}, more: make(chan struct{}, 1)}
+	srv.OnMail = s.record
+	return s
+}
+
+func (s *ackSink) record(r smtptest.Received) {
+	at := time.Now()
+	msg, err := mail.ReadMessage(bytes.NewReader(r.Data))
+	if err != nil {
+		return
+	}
+	irt := msg.Header.Get("In-Reply-To")
+	num, _, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(irt), "<bench-"), "@")
+	i, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return
+	}
+	s.mu.Lock()
+	if _, seen := s.acked[i]; !seen {
+		s.acked[i] = at
+	}
+	s.count[i]++
+	s.total++
+	s.mu.Unlock()
+	select {
+	case s.more <- struct{}{}:
+	default:
+	}
+}
+
+func (s *ackSink) distinct() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.acked)
+}
+
+func (s *ackSink) ackedAt(i int) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.acked[i]
+	return t, ok
+}
+
+func (s *ackSink) duplicates() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total - len(s.acked)
+}
+
+func (s *ackSink) waitFor(b *testing.B, n int, limit time.Duration) {
+	b.Helper()
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	for s.distinct() < n {
+		select {
+		case <-s.more:
+		case <-deadline.C:
+			b.Fatalf("%d of %d mails acknowledged after %s", s.distinct(), n, limit)
+		}
+	}
+}
+
+// waitInbox waits until mailbox holds want mails, looking every 20 ms.
+func waitInbox(b *testing.B, a mailboxtest.Account, want int, limit time.Duration) {
+	b.Helper()
+	c, err := a.Dial()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	end := time.Now().Add(limit)
+	for {
+		data, err := c.Status("INBOX", &imap.StatusOptions{NumMessages: true}).Wait()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if int(*data.NumMessages) == want {
+			return
+		}
+		if time.Now().After(end) {
+			b.Fatalf("INBOX holds %d mails after %s, want %d", *data.NumMessages, limit, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func statusMessages(b *testing.B, a mailboxtest.Account, mailbox string) int {
+	b.Helper()
+	c, err := a.Dial()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	data, err := c.Status(mailbox, &imap.StatusOptions{NumMessages: true}).Wait()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return int(*data.NumMessages)
+}
+
+func percentile(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := (len(s)*p + 99) / 100
+	return s[max(0, min(len(s)-1, i-1))]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// peakRSSMB is this process's peak resident set (VmHWM) in MB.
+func peakRSSMB() float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+func ownerOf(fi os.FileInfo) (uid, gid int) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return int(st.Uid), int(st.Gid)
+	}
+	return os.Getuid(), os.Getgid()
+}

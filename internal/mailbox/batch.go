@@ -1,0 +1,199 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// A batch is at most batchMails mails and batchBytes of bodies (by
+// RFC822.SIZE, a mail over MaxMessageBytes counted at that limit; a single
+// mail always makes a batch): memory per pass stays bounded whatever the
+// backlog.
+const (
+	batchMails = 128
+	batchBytes = 16 << 20
+)
+
+// nextBatch cuts the next batch off pending.
+func nextBatch(pending []meta, maxMessage int64) (batch, rest []meta) {
+	var bytes int64
+	for i, m := range pending {
+		size := min(m.size, maxMessage)
+		if i > 0 && (i == batchMails || bytes+size > batchBytes) {
+			return pending[:i], pending[i:]
+		}
+		bytes += size
+	}
+	return pending, nil
+}
+
+// batch fetches the bodies of a batch with one UID FETCH, hands each mail
+// to the handler in UID order, one transaction each, and moves the mails
+// whose transaction committed with one UID MOVE per destination folder. When
+// a mail fails, the mails before it are moved and the batch ends with its
+// error: it and the mails after it stay in the mailbox for the next attempt,
+// so that the checkpoint never skips a mail.
+func (s *session) batch(ctx context.Context, ms []meta, last uint32) (int, error) {
+	mails, err := s.fetchBatch(ms, last)
+	if err != nil {
+		return 0, err
+	}
+	var moves batchMoves
+	for _, mail := range mails {
+		if mail.UID <= last {
+			s.w.log.Info("mailbox_mail_seen_again", slog.Uint64("uid", uint64(mail.UID)))
+		}
+		disp, err := s.w.dispose(ctx, mail)
+		if err != nil {
+			return moves.n(), errors.Join(err, s.moveBatch(&moves))
+		}
+		s.w.madeProgress() // stored: a cut from here on is no reason to wait long
+		moves.add(imap.UID(mail.UID), disp)
+		if ctx.Err() != nil {
+			// Stopping: the connection is closing. The next run sees the
+			// mails again, the handler dedupes, and they are moved then.
+			return moves.n(), nil
+		}
+	}
+	return moves.n(), s.moveBatch(&moves)
+}
+
+// batchMoves are the committed mails of a batch, by destination.
+type batchMoves struct {
+	processed, quarantine []imap.UID
+}
+
+func (b *batchMoves) add(uid imap.UID, d Disposition) {
+	if d == Quarantine {
+		b.quarantine = append(b.quarantine, uid)
+	} else {
+		b.processed = append(b.processed, uid)
+	}
+}
+
+func (b *batchMoves) n() int { return len(b.processed) + len(b.quarantine) }
+
+// moveBatch moves the committed mails of a batch, processed first.
+func (s *session) moveBatch(b *batchMoves) error {
+	for _, g := range []struct {
+		uids []imap.UID
+		dest string
+		disp Disposition
+	}{{b.processed, s.processed, Processed}, {b.quarantine, s.quarantine, Quarantine}} {
+		if len(g.uids) == 0 {
+			continue
+		}
+		if err := s.move(g.uids, g.dest); err != nil {
+			return err
+		}
+		for _, uid := range g.uids {
+			s.w.log.Info("mailbox_mail_moved", slog.Uint64("uid", uint64(uid)),
+				slog.String("disposition", g.disp.String()), slog.String("folder", g.dest))
+		}
+	}
+	return nil
+}
+
+// fetchBatch fetches the bodies of ms without setting \Seen (BODY.PEEK): the
+// mails within MaxMessageBytes with one UID FETCH, a mail over it alone and
+// only up to that many bytes. A mail at or below last that carries \Deleted
+// on a server without MOVE is our own interrupted COPY + \Deleted + EXPUNGE
+// (committed and copied already): it is only expunged. A mail that is no
+// longer there (another client expunged it) is left out.
+func (s *session) fetchBatch(ms []meta, last uint32) ([]Mail, error) {
+	var whole []imap.UID
+	for _, m := range ms {
+		if m.deleted && uint32(m.uid) <= last && !s.canMove() {
+			continue
+		}
+		if m.size <= s.w.o.MaxMessageBytes {
+			whole = append(whole, m.uid)
+		}
+	}
+	bodies, err := s.fetchBodies(whole)
+	if err != nil {
+		return nil, err
+	}
+	var mails []Mail
+	for _, m := range ms {
+		if m.deleted && uint32(m.uid) <= last && !s.canMove() {
+			if err := s.expunge(m.uid); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if m.size > s.w.o.MaxMessageBytes {
+			mail, err := s.fetchMail(m)
+			if errors.Is(err, errGone) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			mails = append(mails, mail)
+			continue
+		}
+		raw, ok := bodies[m.uid]
+		if !ok {
+			continue // gone
+		}
+		mails = append(mails, Mail{Mailbox: s.w.o.Mailbox, UIDValidity: s.uidValidity, UID: uint32(m.uid),
+			InternalDate: m.internalDate, Size: m.size, Raw: raw.raw, Truncated: raw.over})
+	}
+	return mails, nil
+}
+
+type body struct {
+	raw  []byte
+	over bool
+}
+
+// fetchBodies is one UID FETCH BODY.PEEK[] for uids; each body is read to
+// its end but kept only up to MaxMessageBytes (a mail that grew past its
+// RFC822.SIZE is marked truncated).
+func (s *session) fetchBodies(uids []imap.UID) (map[imap.UID]body, error) {
+	out := make(map[imap.UID]body, len(uids))
+	if len(uids) == 0 {
+		return out, nil
+	}
+	max := s.w.o.MaxMessageBytes
+	opts := &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
+	err := s.do(func() error {
+		cmd := s.c.Fetch(imap.UIDSetNum(uids...), opts)
+		defer cmd.Close()
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			var uid imap.UID
+			var b *body
+			for item := msg.Next(); item != nil; item = msg.Next() {
+				switch it := item.(type) {
+				case imapclient.FetchItemDataUID:
+					uid = it.UID
+				case imapclient.FetchItemDataBodySection:
+					if it.Literal == nil {
+						continue
+					}
+					// Read the literal to its end before the next item.
+					raw, over, err := readAtMost(it.Literal, max)
+					if err != nil {
+						return err
+					}
+					b = &body{raw: raw, over: over}
+				}
+			}
+			if uid != 0 && b != nil && slices.Contains(uids, uid) {
+				out[uid] = *b
+			}
+		}
+		return cmd.Close()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: fetch %d mails: %w", len(uids), err)
+	}
+	return out, nil
+}
