@@ -61,7 +61,8 @@ func TestOutageIsTwoLines(t *testing.T) {
 		t.Fatal("not down")
 	}
 	down.Store(false)
-	for deadline := time.Now().Add(10 * time.Second); m.Down(); time.Sleep(time.Millisecond) {
+	// The recovered line is written after the state flips: wait for it.
+	for deadline := time.Now().Add(10 * time.Second); m.Down() || !strings.Contains(out.String(), "database_recovered"); time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("recovery not noticed")
 		}
