@@ -17,7 +17,7 @@ Usage:
   klachtd serve [--config FILE] [--migrate] [--once]   run the daemon
   klachtd migrate [--config FILE]                      bring the database schema up to date
   klachtd config check [--config FILE]                 validate the config, print it with secrets redacted
-  klachtd cases list [--status S] [--overdue] [--json]  list cases, most urgent first
+  klachtd cases list [--status S] [--overdue] [--review] [--json]  list cases, most urgent first
   klachtd cases show KL-… [--json]                     a case and its timeline from the audit trail
   klachtd register [--year Y] [--csv | --html FILE]    the yearly register of complaints (Awb 9:12a), de-identified
   klachtd report [--quarter 2026Q4] [--html FILE]      a quarter for managers: trend, top categories
@@ -25,7 +25,7 @@ Usage:
   klachtd hold KL-… --reason TEXT | --release          a legal hold: the case is never purged
   klachtd subject-access ADDRESS --out FILE.zip [--erase]  everything kept about an address (AVG art. 15/17)
   klachtd export KL-… --out FILE.zip                   the dossier of a case: mails, attachments, timeline, dossier.html
-  klachtd status [--json] [--stale 15m]               health for an operator or a monitoring check (exit 1: act)
+  klachtd status [--json] [--stale 5m]                 health for an operator or a monitoring check (exit 1: act)
   klachtd demo [--out DIR]                             run the whole pipeline on sample mails, print a timeline
   klachtd inspect [--config FILE] [--json] FILE.eml…   show what klachtd understands of a mail ('-' = stdin)
   klachtd due --policy P --received TIME [--json]      compute the deadlines of a case received at TIME
