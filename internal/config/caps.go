@@ -1,11 +1,15 @@
 package config
 
 // Defaults of the caps on automatic answers: what a municipality's
-// complaint desk never reaches in honest use.
+// complaint desk never reaches in honest use. The per-mailbox cap stops an
+// amplifier; the per-domain and overall caps are set high enough that a
+// backlog after an outage, or a viral incident with many complainants at
+// one free-mail provider, is still acknowledged (an acknowledgement over a
+// cap is withheld, not delayed: the case opens for review).
 const (
 	DefaultAcksPerMailboxPerDay    = 3
-	DefaultAcksPerDomainPerHour    = 20
-	DefaultAcksPerHour             = 200
+	DefaultAcksPerDomainPerHour    = 100
+	DefaultAcksPerHour             = 1000
 	DefaultNoticesPerHandlerPerDay = 10
 )
 

@@ -11,7 +11,7 @@ func TestCapsHaveDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := []int{c.Intake.AcksPerMailboxPerDay, c.Intake.AcksPerDomainPerHour, c.Intake.AcksPerHour, c.Intake.NoticesPerHandlerPerDay}
-	want := []int{3, 20, 200, 10}
+	want := []int{3, 100, 1000, 10}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("caps = %v, want %v", got, want)
