@@ -31,6 +31,7 @@ var ErrNotFound = errors.New("store: not found")
 type Store struct {
 	db   *sqlx.DB
 	acct Account // see ForAccount
+	prep *prepared
 }
 
 // Open connects and checks that the database answers.
@@ -44,11 +45,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, prep: newPrepared()}, nil
 }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.prep != nil {
+		s.prep.close()
+	}
+	return s.db.Close()
+}
 
 // DB is the underlying pool, for the job queue that shares it.
 func (s *Store) DB() *sql.DB { return s.db.DB }
@@ -57,6 +63,8 @@ func (s *Store) DB() *sql.DB { return s.db.DB }
 type Tx struct {
 	*sqlx.Tx
 	acct Account // of the Store that began it
+	db   *sqlx.DB
+	prep *prepared // nil: nothing prepared
 }
 
 // InTx runs fn in one transaction and commits when fn returns nil.
@@ -66,7 +74,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{Tx: tx, acct: s.acct}); err != nil {
+	if err := fn(&Tx{Tx: tx, acct: s.acct, db: s.db, prep: s.prep}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
