@@ -149,11 +149,16 @@ func (c *countingHandler) HandleBatch(ctx context.Context, ms []mailbox.Mail) ([
 		return res, err
 	}
 	per := time.Since(start) / time.Duration(len(ms))
+	uids := make([]uint32, len(ms))
+	for i, m := range ms {
+		uids[i] = m.UID
+	}
+	kinds, kerr := c.d.Store.MailKinds(ctx, ms[0].Mailbox, ms[0].UIDValidity, uids)
 	for i, r := range res {
 		if r.Err != nil {
 			continue
 		}
-		kind, kerr := c.d.Store.MailKind(ctx, ms[i].Mailbox, ms[i].UIDValidity, ms[i].UID)
+		kind := kinds[ms[i].UID]
 		if kerr != nil {
 			kind = "unknown"
 		}

@@ -100,6 +100,7 @@ func (tx *Tx) Savepoint(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT mail`); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
+	tx.inSavepoint = true
 	return nil
 }
 
@@ -108,6 +109,10 @@ func (tx *Tx) Release(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT mail`); err != nil {
 		return fmt.Errorf("store: release savepoint: %w", err)
 	}
+	tx.inSavepoint = false
+	if tx.caps == capsInSavepoint {
+		tx.caps = capsLocked
+	}
 	return nil
 }
 
@@ -115,6 +120,10 @@ func (tx *Tx) Release(ctx context.Context) error {
 func (tx *Tx) RollbackTo(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT mail; RELEASE SAVEPOINT mail`); err != nil {
 		return fmt.Errorf("store: rollback to savepoint: %w", err)
+	}
+	tx.inSavepoint = false
+	if tx.caps == capsInSavepoint {
+		tx.caps = capsUnlocked // PostgreSQL released it with the savepoint
 	}
 	return nil
 }

@@ -65,6 +65,11 @@ type Tx struct {
 	acct Account // of the Store that began it
 	db   *sqlx.DB
 	prep *prepared // nil: nothing prepared
+	// caps is whether this transaction holds the caps' lock (caps.go), and
+	// since when: a lock taken inside a savepoint goes with its rollback.
+	caps capsLock
+	// inSavepoint: between Savepoint and Release or RollbackTo.
+	inSavepoint bool
 }
 
 // InTx runs fn in one transaction and commits when fn returns nil.
