@@ -9,6 +9,12 @@
 // hash, raw-bytes hash, outbox dedupe keys), so two instances racing on the
 // same work end with one row.
 //
+// Inside a Tx, a statement with parameters runs as a prepared statement,
+// prepared once per connection and kept for the Store's life (prepared.go):
+// lib/pq needs two round trips for an unprepared one. The statements name
+// their columns, so a migration that adds columns does not invalidate them;
+// klachtd is restarted after a migration anyway (CheckSchema).
+//
 // Every text, text[] and jsonb value of a message, case, event or outbox row
 // is cleaned before it is written (Clean: valid UTF-8, no NUL), so no content
 // of a mail can fail an insert; raw bytes (bytea) are stored as they are.
