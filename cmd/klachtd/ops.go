@@ -131,6 +131,42 @@ func (c *countingHandler) Handle(ctx context.Context, m mailbox.Mail) (mailbox.D
 	return disp, nil
 }
 
+// HandleBatch passes a batch on to the intake (a mailbox.BatchHandler) and
+// counts its committed mails; a handler without batches gets the mails one
+// at a time.
+func (c *countingHandler) HandleBatch(ctx context.Context, ms []mailbox.Mail) ([]mailbox.Result, error) {
+	bh, ok := c.Handler.(mailbox.BatchHandler)
+	if !ok {
+		res := make([]mailbox.Result, len(ms))
+		for i, m := range ms {
+			res[i].Disposition, res[i].Err = c.Handle(ctx, m)
+		}
+		return res, nil
+	}
+	start := time.Now()
+	res, err := bh.HandleBatch(ctx, ms)
+	if err != nil {
+		return res, err
+	}
+	per := time.Since(start) / time.Duration(len(ms))
+	uids := make([]uint32, len(ms))
+	for i, m := range ms {
+		uids[i] = m.UID
+	}
+	kinds, kerr := c.d.Store.MailKinds(ctx, ms[0].Mailbox, ms[0].UIDValidity, uids)
+	for i, r := range res {
+		if r.Err != nil {
+			continue
+		}
+		kind := kinds[ms[i].UID]
+		if kerr != nil {
+			kind = "unknown"
+		}
+		c.d.Metrics.MailHandled(r.Disposition.String(), kind, per)
+	}
+	return res, nil
+}
+
 func (c *countingHandler) Quarantine(ctx context.Context, m mailbox.Mail, reason error) error {
 	start := time.Now()
 	if err := c.Handler.Quarantine(ctx, m, reason); err != nil {

@@ -2,17 +2,21 @@
 // opens a case, threads into one, or is kept as machine mail — in one
 // transaction with the mails it causes and the mailbox checkpoint.
 //
-// One mail, one transaction, also in a backlog: the mailbox fetches and moves
-// mails in batches (see package mailbox), but hands them over one by one,
-// and each Handle commits its mail, its case, its acknowledgement and the
-// checkpoint together or not at all. Mails are not stored in parallel: the
-// reference counter (gap-free references, a row lock until commit) and the
-// caps' lock serialise the part of the transaction that opens a case, so
-// parallel transactions measured barely faster, and one mail in hand at a
-// time keeps the crash-loop memory pointing at the mail that killed the
-// process. What makes a backlog drain faster is the batched FETCH and MOVE
-// and the caps counting only up to their caps, by index (store
-// CountAutoAnswersUpTo), instead of the day's answers per complaint.
+// One mail, one savepoint, in a backlog (batch.go): the mailbox fetches and
+// moves mails in batches (see package mailbox) and hands up to 64 of them to
+// HandleBatch, which stores them in ONE transaction: each mail inside
+// SAVEPOINT … RELEASE, so it commits its mail, its case and its
+// acknowledgement all or nothing, and a mail that fails (an error, a
+// panic) is rolled back to its savepoint alone while the others go on; the
+// checkpoint is set to the last mail of the committed prefix (UID order) and
+// the marks in hand are cleared in the same transaction, which commits once.
+// Why: every transaction that opens a case takes the gap-free reference
+// counter's row lock and the caps' lock until commit; with one mail per
+// transaction they were taken, and one commit (a WAL flush) paid, per mail.
+// A mail alone (mail trickling in, a mail that failed before, Submit) still
+// goes through Handle: one mail, one transaction, as before. Batches are not
+// stored in parallel, so the counter's references stay gap-free and in UID
+// order.
 //
 // Promises, each proved by the tests:
 //   - Every mail is stored raw, whatever its class; nothing is dropped. Every
@@ -53,16 +57,24 @@
 //     event records the same; the mail moves to Processed. Only such a mail
 //     without a usable reply address goes to quarantine, without a case,
 //     and is listed in the digest.
-//   - Crash-loop memory (take.go): before a mail is parsed it is marked in
-//     hand (mails_in_hand, committed at once); the transaction that stores
-//     it clears the mark. Handling of one mail is serialised across
+//   - Crash-loop memory (take.go, batch.go): before a mail is parsed it is
+//     marked in hand (mails_in_hand, committed at once); the transaction that
+//     stores it clears the mark. Handling of one mail is serialised across
 //     instances by a transaction-level advisory lock. A mark left by
 //     another process means that process died with the mail in hand
 //     (a panic outside the handler, out of memory, SIGKILL): the mail is not
 //     parsed again but stored raw with the safe header read (minimal.go:
 //     the header of the first 64 KiB, bounded, standard library only),
 //     logged at WARN, and then opens a case for review (or goes to
-//     quarantine without a usable sender) as above. A failed attempt of the
+//     quarantine without a usable sender) as above. A batch marks all its
+//     mails in hand together (in_batch) before its transaction and clears
+//     them in it. A death during a batch does not point at one mail: when
+//     any mail of a batch carries a mark of a dead process, the batch is
+//     not run as one (mail_batch_died_in_hand, WARN) but each of its mails
+//     goes through Handle alone, parsed normally unless its own mark was a
+//     single one (in_batch false); so the mail that kills the process is
+//     found on the next death, and only it gets the safe header read. A
+//     failed attempt of the
 //     same process is not a death; after MaxAttempts of them the mailbox
 //     calls Quarantine, which stores the safe header read only and cannot
 //     fail on content.

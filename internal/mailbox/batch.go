@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -33,28 +34,44 @@ func nextBatch(pending []meta, maxMessage int64) (batch, rest []meta) {
 	return pending, nil
 }
 
-// batch fetches the bodies of a batch with one UID FETCH, hands each mail
-// to the handler in UID order, one transaction each, and moves the mails
-// whose transaction committed with one UID MOVE per destination folder. When
-// a mail fails, the mails before it are moved and the batch ends with its
-// error: it and the mails after it stay in the mailbox for the next attempt,
-// so that the checkpoint never skips a mail.
+// txMails bounds the mails handed to BatchHandler.HandleBatch at once
+// (besides the handler's own time budget): the reference counter and the
+// caps' lock are held for one such transaction.
+const txMails = 64
+
+// batch fetches the bodies of a batch with one UID FETCH, hands its mails
+// to the handler in UID order, up to txMails in one transaction when the
+// handler is a BatchHandler (else, and for a mail that failed before, one
+// transaction each), and moves the mails that committed with one UID MOVE
+// per destination folder. When a mail fails, the mails of its transaction
+// that committed are moved and the batch ends with its error: it and the
+// mails not handed over stay in the mailbox for the next attempt, where a
+// mail that failed is handed over alone, so that the checkpoint never
+// skips a mail.
 func (s *session) batch(ctx context.Context, ms []meta, last uint32) (int, error) {
 	mails, err := s.fetchBatch(ms, last)
 	if err != nil {
 		return 0, err
 	}
-	var moves batchMoves
 	for _, mail := range mails {
 		if mail.UID <= last {
 			s.w.log.Info("mailbox_mail_seen_again", slog.Uint64("uid", uint64(mail.UID)))
 		}
-		disp, err := s.w.dispose(ctx, mail)
+	}
+	var moves batchMoves
+	for len(mails) > 0 {
+		group := s.w.group(mails)
+		var n int
+		var err error
+		if len(group) == 1 {
+			n, err = s.one(ctx, group[0], &moves)
+		} else {
+			n, err = s.several(ctx, group, &moves)
+		}
 		if err != nil {
 			return moves.n(), errors.Join(err, s.moveBatch(&moves))
 		}
-		s.w.madeProgress() // stored: a cut from here on is no reason to wait long
-		moves.add(imap.UID(mail.UID), disp)
+		mails = mails[n:]
 		if ctx.Err() != nil {
 			// Stopping: the connection is closing. The next run sees the
 			// mails again, the handler dedupes, and they are moved then.
@@ -62,6 +79,64 @@ func (s *session) batch(ctx context.Context, ms []meta, last uint32) (int, error
 		}
 	}
 	return moves.n(), s.moveBatch(&moves)
+}
+
+// group is the next mails to hand over in one transaction: up to txMails
+// mails from the start of mails, none of which failed before, when the
+// handler takes batches; else the first mail alone.
+func (w *Watcher) group(mails []Mail) []Mail {
+	if _, ok := w.o.Handler.(BatchHandler); !ok || w.failed1(mails[0]) {
+		return mails[:1]
+	}
+	n := 1
+	for n < len(mails) && n < txMails && !w.failed1(mails[n]) {
+		n++
+	}
+	return mails[:n]
+}
+
+// failed1 reports whether Handle failed for m before (in this process).
+func (w *Watcher) failed1(m Mail) bool { return w.failures[failKey{m.UIDValidity, m.UID}] > 0 }
+
+// one hands one mail over in a transaction of its own (Handle; Quarantine
+// after MaxAttempts failures).
+func (s *session) one(ctx context.Context, m Mail, moves *batchMoves) (int, error) {
+	disp, err := s.w.dispose(ctx, m)
+	if err != nil {
+		return 0, err
+	}
+	s.w.madeProgress() // stored: a cut from here on is no reason to wait long
+	moves.add(imap.UID(m.UID), disp)
+	return 1, nil
+}
+
+// several hands group over in one transaction (HandleBatch). It returns how
+// many mails of group were handed over (the rest were not tried: the
+// handler's budget ran out) and the first error of a mail: the mails that
+// committed are in moves either way.
+func (s *session) several(ctx context.Context, group []Mail, moves *batchMoves) (int, error) {
+	res, err := s.w.disposeBatch(ctx, group)
+	if err != nil {
+		return 0, err
+	}
+	var first error
+	n := 0
+	for i, r := range res {
+		if errors.Is(r.Err, ErrNotTried) {
+			break
+		}
+		n = i + 1
+		if r.Err != nil {
+			first = cmp.Or(first, r.Err)
+			continue
+		}
+		s.w.madeProgress()
+		moves.add(imap.UID(group[i].UID), r.Disposition)
+	}
+	if n == 0 && first == nil {
+		return 0, fmt.Errorf("mailbox: the handler took none of %d mails", len(group))
+	}
+	return n, first
 }
 
 // batchMoves are the committed mails of a batch, by destination.

@@ -28,20 +28,30 @@
 // A pass works through the mailbox in batches of up to 128 mails and 16 MB
 // (by RFC822.SIZE; memory per pass stays bounded whatever the backlog). A
 // batch's bodies come with one UID FETCH BODY.PEEK[] (a mail over
-// MaxMessageBytes is fetched alone, partially); its mails are handed to the
-// Handler one at a time in UID order, each in its own transaction ("one
-// mail, one transaction" as before); and the mails that committed are moved
-// with one UID MOVE per destination folder once the batch is through (or
-// the first failure in it). So a mail still moves only after its own
-// commit; what changed is that the move of the first mails of a batch waits
-// for the last ones. A crash in between leaves committed mails in the
-// mailbox: they are handed over again, deduplicated and moved, as after any
-// crash between commit and move. One FETCH and one MOVE for up to 128 mails
-// instead of one of each per mail is where a backlog drains faster (Dovecot's
-// expunge costs more with every mail left in the folder). Mails are not
-// handed over concurrently: the case reference counter (gap-free) and the
-// caps' lock serialise intake transactions anyway, and one mail in hand at a
-// time keeps the crash-loop memory exact (a death points at one mail).
+// MaxMessageBytes is fetched alone, partially). Its mails are handed over
+// in UID order: when the Handler is a BatchHandler, up to 64 at a time to
+// HandleBatch, which stores them in ONE transaction with one savepoint per
+// mail (and stops taking mails after its time budget: the rest are handed
+// over again at once); otherwise, and for a mail that failed before, one at
+// a time to Handle. The mails that committed are moved with one UID MOVE
+// per destination folder once the batch is through (or its first failure).
+//
+// "One mail, one transaction" became "one mail, one savepoint": each mail
+// is still stored all or nothing (its savepoint is released or rolled back
+// alone), a mail still moves only after the transaction holding it
+// committed, and the checkpoint still only covers mails that committed:
+// HandleBatch advances it to the last mail of the committed prefix of the
+// batch, in UID order, in the same transaction. What changed is that the
+// first mails of a batch wait for the last ones to commit and move. A
+// crash in between leaves committed mails in the mailbox (they are handed
+// over again, deduplicated and moved, as after any crash between commit and
+// move) or a transaction that never committed (its mails are all still
+// there). One commit for up to 64 mails, one FETCH and one MOVE for up to
+// 128 is where a backlog drains faster: the reference counter and the caps'
+// lock are taken once per transaction instead of once per mail. When mail
+// trickles in, a batch is one mail, so an acknowledgement waits for nobody.
+// Batches are not handed over concurrently: one transaction in hand at a
+// time keeps the crash-loop memory exact (see package cases).
 //
 // Mails bigger than Options.MaxMessageBytes (by RFC822.SIZE) are fetched
 // only up to that many bytes and handed over with Mail.Truncated set; the
@@ -72,14 +82,20 @@
 //   - When Handle returns an error or panics, the pass stops at that mail:
 //     the mails of its batch before it (committed) are moved, it and the
 //     mails after it stay in the mailbox and are tried again after the
-//     backoff, so that the checkpoint never skips a mail. Every
+//     backoff, so that the checkpoint never skips a mail. When a mail fails
+//     inside HandleBatch (an error or panic rolled back to its savepoint),
+//     the other mails of that transaction commit and are moved; the pass
+//     then stops in the same way, and the failed mail is handed over ALONE
+//     (Handle) from then on. When HandleBatch fails as a whole (nothing
+//     committed), that counts as a failure of its first mail. Every
 //     attempt calls Handle first. When it fails for the MaxAttempts-th time
-//     in a row for the same mail (counted in memory, so per process),
+//     in a row for the same mail (counted in memory, so per process, a
+//     failure inside a batch included),
 //     Handler.Quarantine is called at once to store the mail raw, and the
 //     mail is moved to the quarantine folder: one poisonous mail does not
 //     hold up the queue. If Quarantine fails too (the database is down), the
 //     mail stays and the next attempt starts with Handle again.
-//   - When ctx ends, a Handle in progress completes (it gets a context
+//   - When ctx ends, a Handle or HandleBatch in progress completes (it gets a context
 //     without cancel) and no further mail is handed over; the move of the
 //     batch's committed mails is left undone and happens on the next run.
 //     Run then returns nil.

@@ -64,6 +64,31 @@ type Handler interface {
 	Quarantine(ctx context.Context, m Mail, reason error) error
 }
 
+// BatchHandler is a Handler that can also store several mails of a batch
+// in one transaction, each in a savepoint of its own. The Watcher uses it
+// when the Handler has it (see the package doc, "Batches").
+type BatchHandler interface {
+	Handler
+	// HandleBatch stores ms (one mailbox and UIDVALIDITY, in UID order) in
+	// one transaction with one savepoint per mail, and returns one Result
+	// per mail. A mail whose Result has a nil Err is committed; a mail with
+	// an Err was rolled back alone (its savepoint) and is tried again; a
+	// mail with ErrNotTried was not handed over (the batch's time budget
+	// ran out) and is simply handed over again. The checkpoint advances to
+	// the last mail of the committed prefix only. An error means nothing
+	// was committed.
+	HandleBatch(ctx context.Context, ms []Mail) ([]Result, error)
+}
+
+// Result is the outcome of one mail of HandleBatch.
+type Result struct {
+	Disposition Disposition
+	Err         error
+}
+
+// ErrNotTried is a batch Result's Err for a mail the batch did not get to.
+var ErrNotTried = errors.New("mailbox: not tried in this batch")
+
 // Locker makes sure that one instance polls a mailbox at a time (the store
 // implements it with a PostgreSQL advisory lock).
 type Locker interface {

@@ -203,6 +203,49 @@ func (w *Watcher) dispose(ctx context.Context, m Mail) (Disposition, error) {
 	return Quarantine, nil
 }
 
+// batchBudget is how long a HandleBatch may go on handing mails into its
+// transaction (cases stops taking more after it); a batch's context gets
+// handleTimeout on top, for the last mail.
+const batchBudget = 2 * time.Second
+
+// disposeBatch calls the BatchHandler for group and counts a failure for
+// every mail that failed (the mail is handed over alone next time, where
+// MaxAttempts leads to Quarantine). When the batch as a whole failed
+// (nothing committed), the failure is counted for its first mail only, the
+// one a single Handle would have failed on.
+func (w *Watcher) disposeBatch(ctx context.Context, group []Mail) ([]Result, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchBudget+handleTimeout)
+	defer cancel()
+	res, err := w.handleBatch(ctx, group)
+	if err == nil && len(res) != len(group) {
+		err = fmt.Errorf("mailbox: handler answered %d results for %d mails", len(res), len(group))
+	}
+	if err != nil {
+		w.failures[failKey{group[0].UIDValidity, group[0].UID}]++
+		return nil, err
+	}
+	for i, r := range res {
+		key := failKey{group[i].UIDValidity, group[i].UID}
+		switch {
+		case r.Err == nil:
+			delete(w.failures, key)
+		case !errors.Is(r.Err, ErrNotTried):
+			w.failures[key]++
+			w.log.Warn("mailbox_mail_failed_in_batch", slog.Uint64("uid", uint64(group[i].UID)), slog.Any("error", r.Err))
+		}
+	}
+	return res, nil
+}
+
+func (w *Watcher) handleBatch(ctx context.Context, group []Mail) (res []Result, err error) {
+	defer recoverTo(&err, w.log, group[0].UID)
+	res, err = w.o.Handler.(BatchHandler).HandleBatch(ctx, group)
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: handle %d mails from uid %d: %w", len(group), group[0].UID, err)
+	}
+	return res, nil
+}
+
 func (w *Watcher) handle(ctx context.Context, m Mail) (d Disposition, err error) {
 	defer recoverTo(&err, w.log, m.UID)
 	d, err = w.o.Handler.Handle(ctx, m)

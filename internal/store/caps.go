@@ -50,8 +50,8 @@ func (tx *Tx) CountAutoAnswers(ctx context.Context, kind, mailbox, domain string
 // after the other and a cap holds exactly.
 func (tx *Tx) CountAutoAnswersUpTo(ctx context.Context, kind, mailbox, domain string, mailboxSince, since time.Time, upTo AutoAnswerCounts) (AutoAnswerCounts, error) {
 	var c AutoAnswerCounts
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('klachtd:auto_answers'))`); err != nil {
-		return c, fmt.Errorf("store: lock auto answers: %w", err)
+	if err := tx.lockCaps(ctx); err != nil {
+		return c, err
 	}
 	err := tx.QueryRowxContext(ctx, `
 		SELECT (SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $1 AND mailbox = $2 AND at >= $4 LIMIT $6) m),
@@ -62,4 +62,31 @@ func (tx *Tx) CountAutoAnswersUpTo(ctx context.Context, kind, mailbox, domain st
 		return c, fmt.Errorf("store: count auto answers: %w", err)
 	}
 	return c, nil
+}
+
+// capsLock is whether a Tx holds the caps' transaction lock.
+type capsLock int
+
+const (
+	capsUnlocked    capsLock = iota
+	capsInSavepoint          // taken in the open savepoint: a rollback to it releases it
+	capsLocked               // held until the transaction ends
+)
+
+// lockCaps takes the caps' transaction lock once per transaction (the
+// mails of a batch count after one another anyway). A lock taken inside a
+// savepoint that is rolled back is released by PostgreSQL, so it is taken
+// again after that.
+func (tx *Tx) lockCaps(ctx context.Context) error {
+	if tx.caps != capsUnlocked {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('klachtd:auto_answers'))`); err != nil {
+		return fmt.Errorf("store: lock auto answers: %w", err)
+	}
+	tx.caps = capsLocked
+	if tx.inSavepoint {
+		tx.caps = capsInSavepoint
+	}
+	return nil
 }

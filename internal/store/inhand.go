@@ -17,13 +17,23 @@ type MailKey struct {
 type InHand struct {
 	Attempts int    // attempts before this one (0: none left a trace)
 	Holder   string // the process that made the last of them
+	// InBatch: the last attempt was part of a batch (MarkBatchInHand), so
+	// a death then does not point at this mail.
+	InBatch bool
 }
 
 // DiedOn reports whether an earlier attempt was made by another process and
 // never finished: that process died with the mail in hand (a panic outside
 // the handler, out of memory, SIGKILL). An attempt of holder itself that
 // returned an error is not a death.
-func (h InHand) DiedOn(holder string) bool { return h.Attempts > 0 && h.Holder != holder }
+//
+// A death during a batch (InBatch) is not taken for this mail's: the mail
+// is parsed again, alone (see MarkBatchInHand).
+func (h InHand) DiedOn(holder string) bool { return h.Attempts > 0 && h.Holder != holder && !h.InBatch }
+
+// Foreign reports whether an earlier attempt by another process never
+// finished, whether alone or in a batch.
+func (h InHand) Foreign(holder string) bool { return h.Attempts > 0 && h.Holder != holder }
 
 // LockMail serialises the handling of one mail across instances until tx
 // ends (a transaction-level advisory lock), so that a mail one instance has
@@ -48,15 +58,16 @@ func (s *Store) MarkInHand(ctx context.Context, k MailKey, holder string) (InHan
 	var off string
 	err := s.db.QueryRowContext(ctx, `
 		WITH prev AS (
-			SELECT attempts, holder FROM mails_in_hand WHERE mailbox = $1 AND uid_validity = $2 AND uid = $3
+			SELECT attempts, holder, in_batch FROM mails_in_hand WHERE mailbox = $1 AND uid_validity = $2 AND uid = $3
 		), up AS (
 			INSERT INTO mails_in_hand (mailbox, uid_validity, uid, attempts, holder) VALUES ($1, $2, $3, 1, $4)
 			ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET
-				attempts = mails_in_hand.attempts + 1, holder = EXCLUDED.holder, started_at = now()
+				attempts = mails_in_hand.attempts + 1, holder = EXCLUDED.holder, started_at = now(), in_batch = false
 		)
 		SELECT set_config('synchronous_commit', 'off', true),
-			coalesce((SELECT attempts FROM prev), 0), coalesce((SELECT holder FROM prev), '')`,
-		Clean(s.acct.lockKey(k.Mailbox)), int64(k.UIDValidity), int64(k.UID), holder).Scan(&off, &prev.Attempts, &prev.Holder)
+			coalesce((SELECT attempts FROM prev), 0), coalesce((SELECT holder FROM prev), ''),
+			coalesce((SELECT in_batch FROM prev), false)`,
+		Clean(s.acct.lockKey(k.Mailbox)), int64(k.UIDValidity), int64(k.UID), holder).Scan(&off, &prev.Attempts, &prev.Holder, &prev.InBatch)
 	if err != nil {
 		return prev, fmt.Errorf("store: mark mail in hand: %w", err)
 	}

@@ -9,6 +9,12 @@
 // hash, raw-bytes hash, outbox dedupe keys), so two instances racing on the
 // same work end with one row.
 //
+// Inside a Tx, a statement with parameters runs as a prepared statement,
+// prepared once per connection and kept for the Store's life (prepared.go):
+// lib/pq needs two round trips for an unprepared one. The statements name
+// their columns, so a migration that adds columns does not invalidate them;
+// klachtd is restarted after a migration anyway (CheckSchema).
+//
 // Every text, text[] and jsonb value of a message, case, event or outbox row
 // is cleaned before it is written (Clean: valid UTF-8, no NUL), so no content
 // of a mail can fail an insert; raw bytes (bytea) are stored as they are.
@@ -31,6 +37,7 @@ var ErrNotFound = errors.New("store: not found")
 type Store struct {
 	db   *sqlx.DB
 	acct Account // see ForAccount
+	prep *prepared
 }
 
 // Open connects and checks that the database answers.
@@ -44,11 +51,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, prep: newPrepared()}, nil
 }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.prep != nil {
+		s.prep.close()
+	}
+	return s.db.Close()
+}
 
 // DB is the underlying pool, for the job queue that shares it.
 func (s *Store) DB() *sql.DB { return s.db.DB }
@@ -57,6 +69,13 @@ func (s *Store) DB() *sql.DB { return s.db.DB }
 type Tx struct {
 	*sqlx.Tx
 	acct Account // of the Store that began it
+	db   *sqlx.DB
+	prep *prepared // nil: nothing prepared
+	// caps is whether this transaction holds the caps' lock (caps.go), and
+	// since when: a lock taken inside a savepoint goes with its rollback.
+	caps capsLock
+	// inSavepoint: between Savepoint and Release or RollbackTo.
+	inSavepoint bool
 }
 
 // InTx runs fn in one transaction and commits when fn returns nil.
@@ -66,7 +85,7 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{Tx: tx, acct: s.acct}); err != nil {
+	if err := fn(&Tx{Tx: tx, acct: s.acct, db: s.db, prep: s.prep}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
