@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/klachtd/klachtd/internal/deadline"
@@ -31,8 +32,17 @@ type duePoints struct {
 // case that was not extended; a paused case (pausable policy, waiting on
 // the complainant) gets neither, as its due date is still to move.
 func pointsDue(p deadline.Policy, c *store.Case, today deadline.Date, cal *deadline.Calendar) duePoints {
+	d, _ := plan(p, c, today, cal)
+	return d
+}
+
+// plan is pointsDue and the day the sweep must look at the case again: the
+// first point after today ("infinity" when there is none, or while the case
+// is paused: unpausing changes its status, which sets the case's sweep
+// date back, see store.CasesToSweep).
+func plan(p deadline.Policy, c *store.Case, today deadline.Date, cal *deadline.Calendar) (duePoints, string) {
 	if p.Pausable && c.Status == store.StatusWaiting {
-		return duePoints{}
+		return duePoints{}, noPointAhead
 	}
 	reminders, escalations := p.PointsFor(c.DecisionDue, c.ReceivedAt, cal)
 	var d duePoints
@@ -42,8 +52,20 @@ func pointsDue(p deadline.Policy, c *store.Case, today deadline.Date, cal *deadl
 	d.escalation = latest(escalations, today, func(pt deadline.Point) bool {
 		return c.Extensions == 0 || !strings.HasPrefix(pt.Name, "escalate-due-")
 	})
-	return d
+	var next *deadline.Date
+	for _, pt := range slices.Concat(reminders, escalations) {
+		if pt.Date.After(today) && (next == nil || pt.Date.Before(*next)) {
+			next = &pt.Date
+		}
+	}
+	if next == nil {
+		return d, noPointAhead
+	}
+	return d, next.String()
 }
+
+// noPointAhead is the sweep date of a case with no point after today.
+const noPointAhead = "infinity"
 
 // latest is the last point on or before today that ok accepts, or nil.
 // Points come sorted by date.
