@@ -64,9 +64,10 @@ func (s *Sweeper) sweepPage(ctx context.Context, cs []store.Case, today deadline
 	var cands []candidate
 	var keys []string
 	nexts := make([]string, len(cs))
+	memo := newPointsMemo(s.o.Calendar)
 	for i := range cs {
 		c := &cs[i]
-		d, next := plan(s.policyFor(c.Policy), c, today, s.o.Calendar)
+		d, next := plan(s.policyFor(c.Policy), c, today, memo)
 		nexts[i] = next
 		for _, x := range []struct {
 			kind string

@@ -26,19 +26,24 @@ type SweepCursor struct {
 // SweepStart is the cursor before the first case.
 var SweepStart = SweepCursor{At: "-infinity"}
 
+// sweepColumns are the fields of a case that its points depend on.
+const sweepColumns = `id, ref, status, policy, received_at, decision_due, extensions`
+
 // sweepRow is a case with its sweep date.
 type sweepRow struct {
 	Case
-	SweepAt string `db:"sweep_at"`
+	SweepAt string `db:"sweep_date"`
 }
 
 // CasesToSweep lists, after cur and at most limit, the cases that await a
 // decision and whose sweep date (sweep_at, migration 0018) is on or before
 // today, in the order of the index cases_sweep; and the cursor after them.
-// A sweep with nothing to do reads no row.
+// A sweep with nothing to do reads no row. Only the fields the points are
+// computed from are read (sweepColumns); a sweep that sends something
+// loads the whole case under its lock (ClaimCaseAwaitingDecision).
 func (s *Store) CasesToSweep(ctx context.Context, today deadline.Date, cur SweepCursor, limit int) ([]Case, SweepCursor, error) {
 	var rows []sweepRow
-	err := s.db.SelectContext(ctx, &rows, `SELECT `+caseColumns+`, sweep_at::text AS sweep_at FROM cases
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+sweepColumns+`, sweep_at::text AS sweep_date FROM cases
 		WHERE `+awaitingDecision+` AND sweep_at <= $1 AND (sweep_at, id) > ($2::date, $3)
 		ORDER BY sweep_at, id LIMIT $4`, today, cur.At, cur.ID, limit)
 	if err != nil {
