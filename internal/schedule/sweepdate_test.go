@@ -1,6 +1,7 @@
 package schedule_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -72,5 +73,44 @@ func TestUnsentReminderIsTriedAgain(t *testing.T) {
 	ms := e.mails(schedule.KindReminder)
 	if len(ms) != 1 || len(ms[0].Rcpt) != 1 || ms[0].Rcpt[0] != anna.Address {
 		t.Errorf("reminders %+v, want one to %s for %s", ms, anna.Address, c.Ref)
+	}
+}
+
+// A digest lists at most DigestMaxCases cases, the most urgent first, and
+// counts and mentions the rest.
+func TestDigestListsTheMostUrgentAndCountsTheRest(t *testing.T) {
+	e := newEnv(t)
+	e.staff.Managers = managed[:1]
+	overdue := e.openCase(day("2026-10-26").Add(-time.Hour), bram.Address) // due 7 Dec
+	soon := e.openCase(day("2026-11-02").Add(-time.Hour), "")              // due 14 Dec
+	var others []*store.Case
+	for range 3 {
+		others = append(others, e.openCase(day("2026-12-08").Add(-2*time.Hour), "")) // new
+	}
+	sw := schedule.New(schedule.Options{
+		Store: e.st, Queue: e.queue, Policy: e.policy, Staff: e.staff, DigestHour: 8, DueSoonWorkingDays: 5,
+		DigestMaxCases: 2, Language: "nl", IntakeName: "Klachtenmeldpunt", Now: e.clock,
+	})
+	e.sweep(sw, day("2026-12-08").Add(9*time.Hour))
+	ds := e.mails(schedule.KindDigest)
+	if len(ds) != 1 {
+		t.Fatalf("%d digests, want 1", len(ds))
+	}
+	_, text, html := bodies(t, ds[0].Raw)
+	if i, j := strings.Index(text, overdue.Ref), strings.Index(text, soon.Ref); i < 0 || j < i {
+		t.Errorf("text lacks %s then %s:\n%s", overdue.Ref, soon.Ref, text)
+	}
+	for _, c := range others {
+		if strings.Contains(text, c.Ref) {
+			t.Errorf("text lists %s beyond the limit of 2:\n%s", c.Ref, text)
+		}
+	}
+	for _, want := range []string{"1 te laat", "3 nieuw", "En nog 3 klachten die aandacht vragen"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(html, "En nog 3 klachten") {
+		t.Errorf("html lacks the count of the rest:\n%s", html)
 	}
 }

@@ -128,6 +128,9 @@ type Options struct {
 	// DueSoonWorkingDays: the digest lists cases due within this many
 	// working days. Default 5.
 	DueSoonWorkingDays int
+	// DigestMaxCases is how many cases a digest lists at most, the most
+	// urgent first; it counts and mentions the rest. Default 200.
+	DigestMaxCases int
 	// Interval is Run's time between sweeps. Default one minute.
 	Interval time.Duration
 
@@ -160,6 +163,9 @@ func New(o Options) *Sweeper {
 	}
 	if o.DueSoonWorkingDays == 0 {
 		o.DueSoonWorkingDays = 5
+	}
+	if o.DigestMaxCases == 0 {
+		o.DigestMaxCases = 200
 	}
 	if o.Interval == 0 {
 		o.Interval = time.Minute
