@@ -136,4 +136,3 @@ func BenchmarkListCases1M(b *testing.B) {
 	}
 	b.ReportMetric(1_000_000, "cases")
 }
-
