@@ -114,3 +114,34 @@ func TestDigestListsTheMostUrgentAndCountsTheRest(t *testing.T) {
 		t.Errorf("html lacks the count of the rest:\n%s", html)
 	}
 }
+
+// A paused case (generic policy, waiting on the complainant) is dated to
+// no point at all; taking it up again sets its date back, and the
+// reminder that is due then is sent.
+func TestResumedCaseIsSweptAgain(t *testing.T) {
+	e := newEnv(t)
+	var err error
+	if e.policy, err = deadline.Preset(deadline.PresetGeneric); err != nil {
+		t.Fatal(err)
+	}
+	c := e.openCase(received, bram.Address)
+	reminders, _ := e.policy.PointsFor(c.DecisionDue, c.ReceivedAt, nil)
+	if len(reminders) == 0 {
+		t.Fatal("the generic policy has no reminder")
+	}
+	at := reminders[0].Date.Start().Add(10 * time.Hour)
+	e.exec(`UPDATE cases SET status = $2 WHERE id = $1`, c.ID, store.StatusWaiting)
+	sw := e.sweeper()
+	e.sweep(sw, at)
+	if n := len(e.mails(schedule.KindReminder)); n != 0 {
+		t.Fatalf("%d reminders for a paused case", n)
+	}
+	if n := e.count(`SELECT count(*) FROM cases WHERE sweep_at = 'infinity'`); n != 1 {
+		t.Errorf("the paused case is not dated to no point (%d)", n)
+	}
+	e.exec(`UPDATE cases SET status = $2 WHERE id = $1`, c.ID, store.StatusInProgress)
+	e.sweep(sw, at.Add(time.Hour))
+	if n := len(e.mails(schedule.KindReminder)); n != 1 {
+		t.Errorf("%d reminders after the case was taken up again, want 1", n)
+	}
+}
