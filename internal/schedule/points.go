@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/klachtd/klachtd/internal/deadline"
@@ -82,16 +81,23 @@ func plan(p deadline.Policy, c *store.Case, today deadline.Date, memo *pointsMem
 	d.escalation = latest(escalations, today, func(pt deadline.Point) bool {
 		return c.Extensions == 0 || !strings.HasPrefix(pt.Name, "escalate-due-")
 	})
-	var next *deadline.Date
-	for _, pt := range slices.Concat(reminders, escalations) {
-		if pt.Date.After(today) && (next == nil || pt.Date.Before(*next)) {
-			next = &pt.Date
-		}
-	}
-	if next == nil {
+	next, ok := firstAfter(reminders, today, deadline.Date{}, false)
+	next, ok = firstAfter(escalations, today, next, ok)
+	if !ok {
 		return d, noPointAhead
 	}
 	return d, next.String()
+}
+
+// firstAfter is the earliest of next (when ok) and the dates of points
+// after today.
+func firstAfter(points []deadline.Point, today, next deadline.Date, ok bool) (deadline.Date, bool) {
+	for _, pt := range points {
+		if pt.Date.After(today) && (!ok || pt.Date.Before(next)) {
+			next, ok = pt.Date, true
+		}
+	}
+	return next, ok
 }
 
 // noPointAhead is the sweep date of a case with no point after today.

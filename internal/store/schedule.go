@@ -42,7 +42,7 @@ type sweepRow struct {
 // computed from are read (sweepColumns); a sweep that sends something
 // loads the whole case under its lock (ClaimCaseAwaitingDecision).
 func (s *Store) CasesToSweep(ctx context.Context, today deadline.Date, cur SweepCursor, limit int) ([]Case, SweepCursor, error) {
-	var rows []sweepRow
+	rows := make([]sweepRow, 0, limit) // sqlx appends: no growing page by page
 	err := s.db.SelectContext(ctx, &rows, `SELECT `+sweepColumns+`, sweep_at::text AS sweep_date FROM cases
 		WHERE `+awaitingDecision+` AND sweep_at <= $1 AND (sweep_at, id) > ($2::date, $3)
 		ORDER BY sweep_at, id LIMIT $4`, today, cur.At, cur.ID, limit)
