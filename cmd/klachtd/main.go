@@ -17,7 +17,8 @@ Usage:
   klachtd serve [--config FILE] [--migrate] [--once]   run the daemon
   klachtd migrate [--config FILE]                      bring the database schema up to date
   klachtd config check [--config FILE]                 validate the config, print it with secrets redacted
-  klachtd cases list [--status S] [--overdue] [--review] [--json]  list cases, most urgent first
+  klachtd cases list [--status S] [--overdue] [--review] [--limit N | --all] [--after REF] [--json]
+                                                       list cases, most urgent first (100 unless --limit or --all)
   klachtd cases show KL-… [--json]                     a case and its timeline from the audit trail
   klachtd register [--year Y] [--csv | --html FILE]    the yearly register of complaints (Awb 9:12a), de-identified
   klachtd report [--quarter 2026Q4] [--html FILE]      a quarter for managers: trend, top categories

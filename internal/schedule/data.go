@@ -61,6 +61,9 @@ type DigestData struct {
 	AckProblems int
 	Review      int
 	New         int
+	// More is how many cases need attention besides the listed ones: the
+	// digest lists at most Options.DigestMaxCases (default 200).
+	More int
 	// Quarantined are mails klachtd could not read (or that were over the
 	// size limit) since the previous digest: kept raw in the quarantine
 	// folder, they need a person.

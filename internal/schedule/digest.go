@@ -1,12 +1,10 @@
 package schedule
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +17,11 @@ import (
 // once the digest time has passed; a weekly one on the first digest day of
 // the ISO week, none for digest = "none". Missed days are not made up: the digest
 // lists what is late now, and "new" covers everything since the previous one.
+// It counts every open case that needs attention but lists only the
+// DigestMaxCases most urgent ones (overdue, due soon, acknowledgement
+// trouble, review, new) and says how many more there are: a digest after a
+// backlog of thousands of new complaints stays a mail a manager can read,
+// and building it takes two aggregate queries, not every case in memory.
 func (s *Sweeper) sweepDigest(ctx context.Context, now time.Time, st Staff) error {
 	today := deadline.DateOf(now)
 	if len(st.Managers) == 0 || (!s.o.DigestEveryDay && !s.o.Calendar.IsWorkingDay(today)) {
@@ -69,12 +72,13 @@ func (s *Sweeper) sendDigest(ctx context.Context, now time.Time, st Staff, m out
 	if !ok {
 		since = now.Add(-24 * time.Hour)
 	}
-	q := store.DigestQuery{Today: today, SoonUntil: s.o.Calendar.AddWorkingDays(today, s.o.DueSoonWorkingDays), NewSince: since}
-	rows, err := s.o.Store.DigestCases(ctx, q)
+	q := store.DigestQuery{Today: today, SoonUntil: s.o.Calendar.AddWorkingDays(today, s.o.DueSoonWorkingDays), NewSince: since,
+		Limit: s.o.DigestMaxCases}
+	counts, rows, err := s.o.Store.DigestCases(ctx, q)
 	if err != nil {
 		return err
 	}
-	data := s.digestData(st, m, today, rows)
+	data := s.digestData(st, m, today, counts, rows)
 	if data.Quarantined, err = s.quarantined(ctx, since); err != nil {
 		return err
 	}
@@ -102,49 +106,21 @@ func (s *Sweeper) sendDigest(ctx context.Context, now time.Time, st Staff, m out
 	})
 }
 
-func (s *Sweeper) digestData(st Staff, m outbox.Address, today deadline.Date, rows []store.DigestCase) DigestData {
-	d := DigestData{IntakeName: s.o.IntakeName, ManagerName: m.Name, Date: today, DueSoonDays: s.o.DueSoonWorkingDays}
+// digestData is the digest of counts, listing rows (the most urgent, in
+// order).
+func (s *Sweeper) digestData(st Staff, m outbox.Address, today deadline.Date, n store.DigestCounts, rows []store.DigestCase) DigestData {
+	d := DigestData{IntakeName: s.o.IntakeName, ManagerName: m.Name, Date: today, DueSoonDays: s.o.DueSoonWorkingDays,
+		Overdue: n.Overdue, DueSoon: n.DueSoon, AckProblems: n.AckProblems, Review: n.Review, New: n.New,
+		More: max(0, n.Total-len(rows))}
 	for _, r := range rows {
-		l := CaseLine{
+		d.Cases = append(d.Cases, CaseLine{
 			Ref: r.Ref, Subject: r.Subject, Handler: st.handlerName(r.HandlerAddress), Due: r.DecisionDue,
 			DaysLeft: r.DecisionDue.Sub(today), Extended: r.Extensions > 0,
 			Overdue: r.Overdue, DueSoon: r.DueSoon, AckFailed: r.AckFailed, AckBounced: r.AckBounced,
 			NeedsReview: r.NeedsReview, New: r.New,
-		}
-		d.Cases = append(d.Cases, l)
-		d.Overdue += b2i(l.Overdue)
-		d.DueSoon += b2i(l.DueSoon)
-		d.AckProblems += b2i(l.AckFailed || l.AckBounced)
-		d.Review += b2i(l.NeedsReview)
-		d.New += b2i(l.New)
+		})
 	}
-	slices.SortStableFunc(d.Cases, func(a, b CaseLine) int {
-		return cmp.Or(cmp.Compare(urgency(a), urgency(b)), cmp.Compare(a.DaysLeft, b.DaysLeft), cmp.Compare(a.Ref, b.Ref))
-	})
 	return d
-}
-
-// urgency ranks a digest line: overdue, due soon, acknowledgement trouble,
-// review, new. Lines of one rank are sorted by days left.
-func urgency(l CaseLine) int {
-	switch {
-	case l.Overdue:
-		return 0
-	case l.DueSoon:
-		return 1
-	case l.AckFailed || l.AckBounced:
-		return 2
-	case l.NeedsReview:
-		return 3
-	}
-	return 4
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (s *Sweeper) quarantined(ctx context.Context, since time.Time) ([]QuarantineLine, error) {

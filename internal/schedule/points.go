@@ -31,10 +31,49 @@ type duePoints struct {
 // case that was not extended; a paused case (pausable policy, waiting on
 // the complainant) gets neither, as its due date is still to move.
 func pointsDue(p deadline.Policy, c *store.Case, today deadline.Date, cal *deadline.Calendar) duePoints {
-	if p.Pausable && c.Status == store.StatusWaiting {
-		return duePoints{}
+	d, _ := plan(p, c, today, newPointsMemo(cal))
+	return d
+}
+
+// pointsMemo remembers the points of a policy, receipt day and due date:
+// the cases of a backlog share them, and computing them (working days,
+// holidays) is most of a sweep's work. A sweep keeps one per page, so it
+// holds at most a page's worth.
+type pointsMemo struct {
+	cal  *deadline.Calendar
+	seen map[pointsKey][2][]deadline.Point
+}
+
+type pointsKey struct {
+	policy        string
+	received, due deadline.Date
+}
+
+func newPointsMemo(cal *deadline.Calendar) *pointsMemo {
+	return &pointsMemo{cal: cal, seen: map[pointsKey][2][]deadline.Point{}}
+}
+
+// pointsFor is p.PointsFor of the case; the slices are shared, not to be
+// changed.
+func (m *pointsMemo) pointsFor(p deadline.Policy, c *store.Case) (reminders, escalations []deadline.Point) {
+	k := pointsKey{policy: p.Name, received: deadline.DateOf(c.ReceivedAt), due: c.DecisionDue}
+	if pts, ok := m.seen[k]; ok {
+		return pts[0], pts[1]
 	}
-	reminders, escalations := p.PointsFor(c.DecisionDue, c.ReceivedAt, cal)
+	reminders, escalations = p.PointsFor(c.DecisionDue, c.ReceivedAt, m.cal)
+	m.seen[k] = [2][]deadline.Point{reminders, escalations}
+	return reminders, escalations
+}
+
+// plan is pointsDue and the day the sweep must look at the case again: the
+// first point after today ("infinity" when there is none, or while the case
+// is paused: unpausing changes its status, which sets the case's sweep
+// date back, see store.CasesToSweep).
+func plan(p deadline.Policy, c *store.Case, today deadline.Date, memo *pointsMemo) (duePoints, string) {
+	if p.Pausable && c.Status == store.StatusWaiting {
+		return duePoints{}, noPointAhead
+	}
+	reminders, escalations := memo.pointsFor(p, c)
 	var d duePoints
 	if !today.After(c.DecisionDue) {
 		d.reminder = latest(reminders, today, func(deadline.Point) bool { return true })
@@ -42,8 +81,27 @@ func pointsDue(p deadline.Policy, c *store.Case, today deadline.Date, cal *deadl
 	d.escalation = latest(escalations, today, func(pt deadline.Point) bool {
 		return c.Extensions == 0 || !strings.HasPrefix(pt.Name, "escalate-due-")
 	})
-	return d
+	next, ok := firstAfter(reminders, today, deadline.Date{}, false)
+	next, ok = firstAfter(escalations, today, next, ok)
+	if !ok {
+		return d, noPointAhead
+	}
+	return d, next.String()
 }
+
+// firstAfter is the earliest of next (when ok) and the dates of points
+// after today.
+func firstAfter(points []deadline.Point, today, next deadline.Date, ok bool) (deadline.Date, bool) {
+	for _, pt := range points {
+		if pt.Date.After(today) && (!ok || pt.Date.Before(next)) {
+			next, ok = pt.Date, true
+		}
+	}
+	return next, ok
+}
+
+// noPointAhead is the sweep date of a case with no point after today.
+const noPointAhead = "infinity"
 
 // latest is the last point on or before today that ok accepts, or nil.
 // Points come sorted by date.

@@ -18,9 +18,17 @@
 //     event it records on its case ("reminder_sent", "escalated"). That
 //     transaction first locks the case with FOR UPDATE SKIP LOCKED; a case
 //     locked elsewhere is left to the next sweep.
-//   - Points are recomputed at every sweep from the case's current due date
+//   - Points are computed from the case's current due date
 //     (deadline.Policy.PointsFor), so an extension moves them; an extended
-//     case is not escalated "before due" (see pointsDue).
+//     case is not escalated "before due" (see pointsDue). A sweep computes
+//     them only for the cases whose sweep date has come (cases.sweep_at,
+//     an index): new cases, cases whose status, due date, extensions or
+//     policy changed (a trigger sets the date back), and cases with a
+//     point due; after handling a case it dates it to its next point. A
+//     sweep with nothing due reads no case, and it reads the rest in pages
+//     of sweepPage, so its time and memory do not grow with the number of
+//     open cases. A daemon started with other rules (policy, presets,
+//     calendar) computes every open case again once (rules.go).
 //   - Only cases awaiting a decision (neither answered nor closed) are
 //     reminded and escalated; a closed case never is, whatever mail it
 //     gets afterwards. Level-1 escalations go to the managers of level 1,
@@ -120,6 +128,9 @@ type Options struct {
 	// DueSoonWorkingDays: the digest lists cases due within this many
 	// working days. Default 5.
 	DueSoonWorkingDays int
+	// DigestMaxCases is how many cases a digest lists at most, the most
+	// urgent first; it counts and mentions the rest. Default 200.
+	DigestMaxCases int
 	// Interval is Run's time between sweeps. Default one minute.
 	Interval time.Duration
 
@@ -134,8 +145,9 @@ type Options struct {
 type Sweeper struct {
 	o Options
 
-	mu    sync.Mutex
-	staff Staff
+	mu          sync.Mutex
+	staff       Staff
+	rulesSynced bool // syncRules
 }
 
 // New returns a Sweeper.
@@ -151,6 +163,9 @@ func New(o Options) *Sweeper {
 	}
 	if o.DueSoonWorkingDays == 0 {
 		o.DueSoonWorkingDays = 5
+	}
+	if o.DigestMaxCases == 0 {
+		o.DigestMaxCases = 200
 	}
 	if o.Interval == 0 {
 		o.Interval = time.Minute

@@ -144,24 +144,86 @@ type CaseFilter struct {
 	Status  string        // "" = any
 	Overdue deadline.Date // non-zero: open cases due before this day
 	Review  bool          // only cases marked for review
+	// After is the cursor of the last case of the previous page; the zero
+	// value starts at the most urgent case.
+	After CaseCursor
+	// Limit is the page size; 0 lists every case (for small databases and
+	// tests: a caller that may face many pages through with After).
+	Limit int
 }
 
-// ListCases lists cases matching f, most urgent (earliest due) first.
+// CaseCursor is a case's place in the list order: open cases before
+// closed ones, then by due date, then by id (keyset pagination).
+type CaseCursor struct {
+	Closed bool          `db:"closed"`
+	Due    deadline.Date `db:"decision_due"`
+	ID     int64         `db:"id"`
+}
+
+// CursorOf is c's place in the list order.
+func CursorOf(c Case) CaseCursor {
+	return CaseCursor{Closed: c.Status == StatusClosed, Due: c.DecisionDue, ID: c.ID}
+}
+
+// CaseCursorByRef is the place in the list order of the case ref, to list
+// the page after it.
+func (s *Store) CaseCursorByRef(ctx context.Context, ref string) (CaseCursor, error) {
+	var c CaseCursor
+	err := s.db.GetContext(ctx, &c, `SELECT status = 'gesloten' AS closed, decision_due, id FROM cases WHERE ref = $1`, ref)
+	if err != nil {
+		return c, fmt.Errorf("store: case %s: %w", ref, notFound(err))
+	}
+	return c, nil
+}
+
+// ListCases lists cases matching f, most urgent first: open cases by due
+// date (earliest first), then closed ones, each by id within a day; one
+// page of f.Limit after f.After. Every filter reads an index in this order
+// (migration 0018: cases_list, cases_status_list, cases_review_list), so a
+// page costs its rows, not the table.
 func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, error) {
-	q := `SELECT ` + caseColumns + ` FROM cases WHERE ($1 = '' OR status = $1)`
-	args := []any{f.Status}
+	q, args := ListCasesQuery(f)
+	var cs []Case
+	if err := s.db.SelectContext(ctx, &cs, q, args...); err != nil {
+		return nil, fmt.Errorf("store: list cases: %w", err)
+	}
+	return cs, nil
+}
+
+// ListCasesQuery is the statement ListCases sends for f, for EXPLAIN.
+func ListCasesQuery(f CaseFilter) (string, []any) {
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE true`
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Status != "" {
+		// One status: closedness is constant, the status index gives the order.
+		q += ` AND status = ` + arg(f.Status)
+	}
 	if !f.Overdue.IsZero() {
-		q += ` AND status <> 'gesloten' AND decision_due < $2`
-		args = append(args, f.Overdue)
+		// IS FALSE, not NOT: the planner keeps it as a bound on the first
+		// column of cases_list (NOT would become status <> 'gesloten').
+		q += ` AND (status = 'gesloten') IS FALSE AND decision_due < ` + arg(f.Overdue)
 	}
 	if f.Review {
 		q += ` AND needs_review`
 	}
-	var cs []Case
-	if err := s.db.SelectContext(ctx, &cs, q+` ORDER BY decision_due, id`, args...); err != nil {
-		return nil, fmt.Errorf("store: list cases: %w", err)
+	if f.After != (CaseCursor{}) {
+		if f.Status != "" {
+			q += fmt.Sprintf(` AND (decision_due, id) > (%s::date, %s)`, arg(f.After.Due), arg(f.After.ID))
+		} else {
+			q += fmt.Sprintf(` AND ((status = 'gesloten'), decision_due, id) > (%s, %s::date, %s)`,
+				arg(f.After.Closed), arg(f.After.Due), arg(f.After.ID))
+		}
 	}
-	return cs, nil
+	if f.Status != "" {
+		q += ` ORDER BY decision_due, id`
+	} else {
+		q += ` ORDER BY (status = 'gesloten'), decision_due, id`
+	}
+	if f.Limit > 0 {
+		q += ` LIMIT ` + arg(f.Limit)
+	}
+	return q, args
 }
 
 // cleanText makes every text value of c storable (Clean).

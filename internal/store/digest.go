@@ -28,34 +28,71 @@ type DigestCase struct {
 	New         bool `db:"new"`          // registered after DigestQuery.NewSince
 }
 
-// DigestQuery says what a digest counts as overdue, due soon and new.
+// DigestQuery says what a digest counts as overdue, due soon and new, and
+// how many cases it lists.
 type DigestQuery struct {
 	Today     deadline.Date
 	SoonUntil deadline.Date // last day that counts as due soon
 	NewSince  time.Time
+	Limit     int // at most this many cases are listed; 0 lists none
 }
 
-// DigestCases lists the open cases that a digest mentions: overdue, due
-// soon, acknowledgement failed or bounced, marked for review, or new.
-func (s *Store) DigestCases(ctx context.Context, q DigestQuery) ([]DigestCase, error) {
-	var cs []DigestCase
-	err := s.db.SelectContext(ctx, &cs, `
-		WITH flagged AS (
-			SELECT c.id, c.ref, c.subject, c.handler_address, c.status, c.decision_due, c.extensions, c.created_at,
-				(c.`+awaitingDecision+` AND c.decision_due < $1) AS overdue,
-				(c.`+awaitingDecision+` AND c.decision_due >= $1 AND c.decision_due <= $2) AS due_soon,
-				EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.id AND o.kind = 'ack'
-					AND (o.status = 'failed' OR (o.status = 'queued' AND o.attempts > 0))) AS ack_failed,
-				c.ack_bounced, c.needs_review,
-				c.created_at > $3 AS new
-			FROM cases c WHERE c.status <> 'gesloten'
-		)
-		SELECT * FROM flagged WHERE overdue OR due_soon OR ack_failed OR ack_bounced OR needs_review OR new
-		ORDER BY decision_due, id`, q.Today, q.SoonUntil, q.NewSince)
+// DigestCounts counts the open cases a digest mentions, by reason; a case
+// may count under several. Total counts each case once.
+type DigestCounts struct {
+	Total       int `db:"total"`
+	Overdue     int `db:"overdue"`
+	DueSoon     int `db:"due_soon"`
+	AckProblems int `db:"ack_problems"` // acknowledgement failed or bounced
+	Review      int `db:"review"`
+	New         int `db:"new"`
+}
+
+// digestFlagged is the open cases with the digest's reasons: $1 today, $2
+// the last day that is due soon, $3 the start of "new". The failed
+// acknowledgements are one hashed subquery over the outbox, not a probe
+// per case.
+const digestFlagged = `
+	WITH failed_ack AS (
+		SELECT case_id FROM outbox WHERE kind = 'ack' AND case_id IS NOT NULL
+			AND (status = 'failed' OR (status = 'queued' AND attempts > 0))
+	), flagged AS (
+		SELECT c.id, c.ref, c.subject, c.handler_address, c.status, c.decision_due, c.extensions, c.created_at,
+			(c.` + awaitingDecision + ` AND c.decision_due < $1) AS overdue,
+			(c.` + awaitingDecision + ` AND c.decision_due >= $1 AND c.decision_due <= $2) AS due_soon,
+			c.id IN (SELECT case_id FROM failed_ack) AS ack_failed,
+			c.ack_bounced, c.needs_review,
+			c.created_at > $3 AS new
+		FROM cases c WHERE c.status <> 'gesloten'
+	)`
+
+// DigestCases counts the open cases that a digest mentions (overdue, due
+// soon, acknowledgement failed or bounced, marked for review, or new) and
+// lists the q.Limit most urgent of them: overdue, due soon,
+// acknowledgement trouble, review, new; within each by due date and
+// reference. Its memory is bounded by q.Limit, whatever the number of open
+// cases.
+func (s *Store) DigestCases(ctx context.Context, q DigestQuery) (DigestCounts, []DigestCase, error) {
+	var n DigestCounts
+	err := s.db.GetContext(ctx, &n, digestFlagged+`
+		SELECT count(*) FILTER (WHERE overdue OR due_soon OR ack_failed OR ack_bounced OR needs_review OR new) AS total,
+			count(*) FILTER (WHERE overdue) AS overdue, count(*) FILTER (WHERE due_soon) AS due_soon,
+			count(*) FILTER (WHERE ack_failed OR ack_bounced) AS ack_problems,
+			count(*) FILTER (WHERE needs_review) AS review, count(*) FILTER (WHERE new) AS new
+		FROM flagged`, q.Today, q.SoonUntil, q.NewSince)
 	if err != nil {
-		return nil, fmt.Errorf("store: digest cases: %w", err)
+		return n, nil, fmt.Errorf("store: digest counts: %w", err)
 	}
-	return cs, nil
+	var cs []DigestCase
+	err = s.db.SelectContext(ctx, &cs, digestFlagged+`
+		SELECT * FROM flagged WHERE overdue OR due_soon OR ack_failed OR ack_bounced OR needs_review OR new
+		ORDER BY CASE WHEN overdue THEN 0 WHEN due_soon THEN 1 WHEN ack_failed OR ack_bounced THEN 2
+			WHEN needs_review THEN 3 ELSE 4 END, decision_due, ref
+		LIMIT $4`, q.Today, q.SoonUntil, q.NewSince, q.Limit)
+	if err != nil {
+		return n, nil, fmt.Errorf("store: digest cases: %w", err)
+	}
+	return n, cs, nil
 }
 
 // LastDigestTo is when the latest digest to addr before t was queued; ok is
