@@ -21,7 +21,8 @@
 // Promises, each proved by the tests:
 //   - Every mail is stored raw, whatever its class; nothing is dropped. Every
 //     text value is cleaned before it reaches PostgreSQL (valid UTF-8, no
-//     NUL: cleanMessage here, store.Clean in the store), so no byte of a
+//     NUL: parse hands out nothing else, minimalMessage cleans what it
+//     reads, and store.Clean cleans again on the way in), so no byte of a
 //     mail can fail its transaction; the raw bytes stay as they were.
 //   - Duplicates (dedupe.go): the same mail twice is one row, and the second
 //     time Handle only answers the stored disposition. The same mail is the

@@ -40,7 +40,6 @@ func (in *Intake) read(m mailbox.Mail, p *People, prev store.InHand) *take {
 	// Limits.MaxDuration is the time budget of one mail: past it the mail
 	// is handled as over a limit (a case for review).
 	msg, perr := parse.Parse(m.Raw, in.o.Limits)
-	cleanMessage(msg)
 	t := &take{msg: msg, res: classify.Classify(msg, in.classifyConfig(p)), truncated: m.Truncated}
 	if perr != nil {
 		t.unread = append(t.unread, store.Clean(perr.Error()))

@@ -7,8 +7,8 @@ import (
 
 // CleanText returns s as valid UTF-8 without NUL bytes: invalid sequences
 // and NUL become U+FFFD. Everything Parse hands out already passed through
-// it; the store calls it again on every text it writes, as the last line
-// of defence (PostgreSQL rejects NUL and invalid UTF-8 in text and JSON).
+// it; the store cleans every text it writes again (store.Clean), as the
+// last line of defence (PostgreSQL rejects NUL and invalid UTF-8 in text and JSON).
 // It does not allocate when s is already clean.
 func CleanText(s string) string {
 	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
