@@ -19,7 +19,7 @@ func findAuto(m *parse.Message, v *view) autoEvidence {
 	e := autoEvidence{
 		submitted: autoSubmitted(m),
 		subject:   matchSubject(autoShapes, v.subject),
-		text:      matchPhrase(autoShapes, v.text, strongOf),
+		text:      matchPhrase(autoShapes, v.found, strongOf),
 		threaded:  len(m.InReplyTo) > 0 || len(m.References) > 0,
 	}
 	p := precedence(m)

@@ -24,9 +24,9 @@ func findBounce(m *parse.Message, v *view) bounceEvidence {
 	if h := matchHeaders(bounceShapes, m.HasHeader); h.ok() && (!e.sender.ok() || e.sender.shape == "generic") {
 		e.sender = h
 	}
-	e.strong = matchPhrase(bounceShapes, v.text, strongOf, e.sender.shape, e.subject.shape)
+	e.strong = matchPhrase(bounceShapes, v.found, strongOf, e.sender.shape, e.subject.shape)
 	if !e.strong.ok() {
-		e.weak = matchPhrase(bounceShapes, v.text, weakOf, e.sender.shape, e.subject.shape)
+		e.weak = matchPhrase(bounceShapes, v.found, weakOf, e.sender.shape, e.subject.shape)
 	}
 	return e
 }
@@ -113,7 +113,7 @@ func checkARF(s *signals, m *parse.Message, v *view) {
 			return
 		}
 	}
-	text := matchPhrase(arfShape, v.text, strongOf)
+	text := matchPhrase(arfShape, v.found, strongOf)
 	sender := matchSender(arfShape, v.senders, nil)
 	var why string
 	switch {

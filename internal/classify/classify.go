@@ -9,8 +9,9 @@
 //   - Classify's work per mail is bounded: it matches fixed phrases (no
 //     regular expressions) against at most the first 16 KiB of the body
 //     text and 512 bytes of the subject, and reads at most 64 KiB of a
-//     returned message's header for its Message-ID. Each phrase is one
-//     linear scan of that window.
+//     returned message's header for its Message-ID. The body text is scanned
+//     once for all phrases (phraseIndex): at each position only the few
+//     phrases that start with its next two bytes are compared.
 //   - OriginalMessageID is set only on machine notices that return a mail
 //     (bounces, reports, abuse reports), never on a complaint that quotes
 //     a Message-ID.

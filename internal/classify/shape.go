@@ -109,11 +109,12 @@ func subjectFits(subj, entry string) bool {
 }
 
 // matchPhrase finds the first shape with a phrase (strong or weak, as
-// pick says) that the normalised text contains. Shapes named in prefer
-// (those the sender or subject pointed at) are tried first, so that a
-// sentence two MTAs share is credited to the one the other evidence names.
-func matchPhrase(shapes []shape, text string, pick func(*shape) []string, prefer ...string) hit {
-	if text == "" {
+// pick says) among those found in the normalised text (phrases.find).
+// Shapes named in prefer (those the sender or subject pointed at) are tried
+// first, so that a sentence two MTAs share is credited to the one the other
+// evidence names.
+func matchPhrase(shapes []shape, found map[string]bool, pick func(*shape) []string, prefer ...string) hit {
+	if len(found) == 0 {
 		return hit{}
 	}
 	for _, name := range prefer {
@@ -122,23 +123,23 @@ func matchPhrase(shapes []shape, text string, pick func(*shape) []string, prefer
 		}
 		for i := range shapes {
 			if shapes[i].name == name {
-				if h := phraseIn(&shapes[i], text, pick); h.ok() {
+				if h := phraseIn(&shapes[i], found, pick); h.ok() {
 					return h
 				}
 			}
 		}
 	}
 	for i := range shapes {
-		if h := phraseIn(&shapes[i], text, pick); h.ok() {
+		if h := phraseIn(&shapes[i], found, pick); h.ok() {
 			return h
 		}
 	}
 	return hit{}
 }
 
-func phraseIn(sh *shape, text string, pick func(*shape) []string) hit {
+func phraseIn(sh *shape, found map[string]bool, pick func(*shape) []string) hit {
 	for _, p := range pick(sh) {
-		if strings.Contains(text, p) {
+		if found[p] {
 			return hit{sh.name, "text " + quote(p)}
 		}
 	}

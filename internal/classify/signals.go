@@ -63,15 +63,16 @@ func (s *signals) kind() Kind {
 // view is the bounded, normalised text of a mail that the shape tables
 // are matched against, computed once per mail.
 type view struct {
-	text, subject string
-	senders       []string // From and Sender addresses, lower case
-	bareNames     []string // display names of senders without a usable address, lower case
-	returned      string   // content type of the first returned-message part, "" if none
-	forward       bool     // the subject starts with a reply or forward prefix ("FW:", "Doorst:")
+	subject   string
+	found     map[string]bool // the shape tables' phrases in the normalised text (phrases.find)
+	senders   []string        // From and Sender addresses, lower case
+	bareNames []string        // display names of senders without a usable address, lower case
+	returned  string          // content type of the first returned-message part, "" if none
+	forward   bool            // the subject starts with a reply or forward prefix ("FW:", "Doorst:")
 }
 
 func newView(m *parse.Message) *view {
-	v := &view{text: norm(m.Text, textScanBytes), subject: normSubject(m.Subject)}
+	v := &view{found: phrases.find(norm(m.Text, textScanBytes)), subject: normSubject(m.Subject)}
 	v.forward = isForward(v.subject)
 	for _, a := range m.From {
 		v.addSender(a)

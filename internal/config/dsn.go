@@ -158,6 +158,9 @@ func isSecretKey(k string) bool {
 	return false
 }
 
+// kvEscape escapes a value for a single-quoted key/value DSN parameter.
+func kvEscape(s string) string { return strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) }
+
 func unescape(s string) string {
 	if v, err := url.PathUnescape(s); err == nil {
 		return v
@@ -227,7 +230,7 @@ func (c *Config) joinDatabasePassword() error {
 		return errors.New("config: database.password_file: database.url has a password too; keep one of them")
 	}
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		c.Database.URL = dsn + " password='" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(pw) + "'"
+		c.Database.URL = dsn + " password='" + kvEscape(pw) + "'"
 		return nil
 	}
 	u, err := url.Parse(dsn)

@@ -50,7 +50,7 @@ func variants(s string) []string {
 		url.PathEscape(s),
 		strings.TrimPrefix(url.UserPassword("", s).String(), ":"),
 		q[1 : len(q)-1],
-		strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s),
+		kvEscape(s), // as joinDatabasePassword writes it
 	}
 }
 

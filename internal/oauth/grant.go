@@ -74,21 +74,25 @@ func withClient(ctx context.Context, o Options) context.Context {
 	return context.WithValue(ctx, oauth2.HTTPClient, o.HTTPClient)
 }
 
-type clientCredentials struct {
-	cc *clientcredentials.Config
-	o  Options
+// sourceGrant is a grant x/oauth2 carries out whole (client_credentials,
+// service_account): every fetch asks a fresh TokenSource of its config.
+type sourceGrant struct {
+	tokenURL string
+	source   func(context.Context) oauth2.TokenSource
+	o        Options
 }
 
-func newClientCredentials(cfg config.OAuth2, o Options) *clientCredentials {
-	return &clientCredentials{o: o, cc: &clientcredentials.Config{
+func (g *sourceGrant) fetch(ctx context.Context) (*oauth2.Token, error) {
+	tok, err := g.source(withClient(ctx, g.o)).Token()
+	return tok, describe(g.tokenURL, err)
+}
+
+func newClientCredentials(cfg config.OAuth2, o Options) *sourceGrant {
+	cc := &clientcredentials.Config{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, TokenURL: cfg.TokenURL,
 		Scopes: strings.Fields(cfg.Scope), AuthStyle: authStyle(cfg.Provider),
-	}}
-}
-
-func (c *clientCredentials) fetch(ctx context.Context) (*oauth2.Token, error) {
-	tok, err := c.cc.Token(withClient(ctx, c.o))
-	return tok, describe(c.cc.TokenURL, err)
+	}
+	return &sourceGrant{tokenURL: cfg.TokenURL, source: cc.TokenSource, o: o}
 }
 
 // serviceAccountKey is the part of a Google service account key file we use.
@@ -99,15 +103,10 @@ type serviceAccountKey struct {
 	PrivateKeyID string `json:"private_key_id"`
 }
 
-type serviceAccount struct {
-	jc *jwt.Config
-	o  Options
-}
-
 // newServiceAccount reads the key file. The JWT goes to cfg.TokenURL (config
 // fills in Google's), signed with the key, with the impersonated mailbox as
 // subject: domain-wide delegation.
-func newServiceAccount(cfg config.OAuth2, o Options) (*serviceAccount, error) {
+func newServiceAccount(cfg config.OAuth2, o Options) (*sourceGrant, error) {
 	b, err := os.ReadFile(cfg.ServiceAccountFile)
 	if err != nil {
 		return nil, fmt.Errorf("oauth: service account key: %w", err)
@@ -123,15 +122,11 @@ func newServiceAccount(cfg config.OAuth2, o Options) (*serviceAccount, error) {
 	if cfg.Impersonate == "" {
 		return nil, errors.New("oauth: service account: impersonate is empty (the mailbox to act as)")
 	}
-	return &serviceAccount{o: o, jc: &jwt.Config{
+	jc := &jwt.Config{
 		Email: k.ClientEmail, PrivateKey: []byte(k.PrivateKey), PrivateKeyID: k.PrivateKeyID,
 		Subject: cfg.Impersonate, Scopes: strings.Fields(cfg.Scope), TokenURL: cfg.TokenURL,
-	}}, nil
-}
-
-func (s *serviceAccount) fetch(ctx context.Context) (*oauth2.Token, error) {
-	tok, err := s.jc.TokenSource(withClient(ctx, s.o)).Token()
-	return tok, describe(s.jc.TokenURL, err)
+	}
+	return &sourceGrant{tokenURL: cfg.TokenURL, source: jc.TokenSource, o: o}, nil
 }
 
 // maxDescription caps the provider's error_description in our errors

@@ -43,12 +43,15 @@ type Server struct {
 }
 
 // Start listens on 127.0.0.1:0 and serves until Close.
-func Start() (*Server, error) {
+func Start() (*Server, error) { return start(nil) }
+
+// start serves on 127.0.0.1:0; with oauth2 set it offers XOAUTH2.
+func start(oauth2 *xoauth2) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Addr: ln.Addr().String(), notify: make(chan struct{}, 1)}
+	s := &Server{Addr: ln.Addr().String(), notify: make(chan struct{}, 1), oauth2: oauth2}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true

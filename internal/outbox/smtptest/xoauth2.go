@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -38,19 +37,8 @@ func (o *xoauth2) authed(x *session) bool {
 // introspectionURL ({"active": true, "username": user} accepts it), answers
 // a rejected token with 535, and refuses MAIL before a successful AUTH.
 func StartOAuth2(introspectionURL string) (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{Addr: ln.Addr().String(), notify: make(chan struct{}, 1),
-		oauth2: &xoauth2{url: introspectionURL, client: &http.Client{Timeout: 10 * time.Second},
-			sessions: map[*session]bool{}}}
-	s.srv = smtp.NewServer(s)
-	s.srv.Domain = "localhost"
-	s.srv.AllowInsecureAuth = true
-	s.srv.MaxMessageBytes = 64 << 20
-	go s.srv.Serve(ln)
-	return s, nil
+	return start(&xoauth2{url: introspectionURL, client: &http.Client{Timeout: 10 * time.Second},
+		sessions: map[*session]bool{}})
 }
 
 // Logins returns the users that authenticated with XOAUTH2, in order.
