@@ -113,15 +113,7 @@ func listFiltered(ctx context.Context, s *store.Store, today deadline.Date, f st
 	if err != nil {
 		return err
 	}
-	l := lister{s: s, today: today, asJSON: asJSON, w: w}
-	if asJSON {
-		rows, err := l.rows(ctx, cs)
-		if err != nil {
-			return err
-		}
-		return json.NewEncoder(w).Encode(rows)
-	}
-	return l.table(cs, true)
+	return lister{s: s, today: today, asJSON: asJSON, w: w}.print(ctx, cs)
 }
 
 // defaultListLimit is how many cases `cases list` shows without --limit or
@@ -153,19 +145,23 @@ func (l lister) page(ctx context.Context, f store.CaseFilter, stderr io.Writer) 
 	}
 	more := len(cs) > n
 	cs = cs[:min(n, len(cs))]
-	if l.asJSON {
-		rows, err := l.rows(ctx, cs)
-		if err != nil {
-			return err
-		}
-		err = json.NewEncoder(l.w).Encode(rows)
-	} else {
-		err = l.table(cs, true)
-	}
+	err = l.print(ctx, cs)
 	if err == nil && more {
 		fmt.Fprintf(stderr, "more cases: klachtd cases list --after %s (or --all)\n", cs[len(cs)-1].Ref)
 	}
 	return err
+}
+
+// print writes cs as one JSON array, or as a table under its header.
+func (l lister) print(ctx context.Context, cs []store.Case) error {
+	if !l.asJSON {
+		return l.table(cs, true)
+	}
+	rows, err := l.rows(ctx, cs)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(l.w).Encode(rows)
 }
 
 // all prints every case f selects, read and written a page at a time: the

@@ -28,14 +28,30 @@ func newDBCommand(name string, stderr io.Writer) dbCommand {
 // run parses args, opens the store and calls fn; it returns the exit code:
 // 2 for bad flags, 1 for any error (printed without secrets), 0 otherwise.
 func (c dbCommand) run(ctx context.Context, args []string, stderr io.Writer, fn func(*store.Store) error) int {
+	cfg, code := c.load(args, stderr)
+	if cfg == nil {
+		return code
+	}
+	return withStore(ctx, cfg, stderr, fn)
+}
+
+// load parses args and loads the config; on failure it returns a nil config
+// and the exit code (2 for bad flags, 1 for a bad config, printed).
+func (c dbCommand) load(args []string, stderr io.Writer) (*config.Config, int) {
 	if err := c.Parse(args); err != nil {
-		return 2
+		return nil, 2
 	}
 	cfg, err := loadConfig(config.NeedDatabase, *c.config, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return 1
+		return nil, 1
 	}
+	return cfg, 0
+}
+
+// withStore opens the store, calls fn and closes it; it returns the exit
+// code, 1 for any error (printed without secrets).
+func withStore(ctx context.Context, cfg *config.Config, stderr io.Writer, fn func(*store.Store) error) int {
 	s, err := store.Open(ctx, cfg.Database.URL)
 	if err == nil {
 		err = fn(s)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/klachtd/klachtd/internal/records"
 )
 
 // runExport writes the dossier of one case (for the ombudsman or a
@@ -14,18 +16,15 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	cmd := newRecordsCommand("export", stderr)
 	out := cmd.String("out", "", "the zip file to write ('-' = stdout)")
 	return cmd.run(ctx, rest, stderr, func(e recordsEnv) error {
-		if ref == "" {
-			ref = cmd.Arg(0)
-		}
-		if ref == "" {
+		if ref = cmd.arg(ref); ref == "" {
 			return fmt.Errorf("usage: klachtd export KL-… --out FILE.zip")
 		}
-		w, done, err := createOut(*out, stdout)
-		if err != nil {
+		var f *records.CaseFile
+		err := writeOut(*out, stdout, func(w io.Writer) (err error) {
+			f, err = e.rec.Dossier(ctx, ref, e.cfg.Intake.Name, w)
 			return err
-		}
-		f, err := e.rec.Dossier(ctx, ref, e.cfg.Intake.Name, w)
-		if err = joinClose(err, done); err != nil {
+		})
+		if err != nil {
 			return err
 		}
 		if *out != "-" {

@@ -19,10 +19,7 @@ func runHold(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	release := cmd.Bool("release", false, "lift the hold")
 	reason := cmd.String("reason", "", "why the case must be kept (required for a hold)")
 	return cmd.run(ctx, rest, stderr, func(e recordsEnv) error {
-		if ref == "" {
-			ref = cmd.Arg(0)
-		}
-		if ref == "" {
+		if ref = cmd.arg(ref); ref == "" {
 			return fmt.Errorf("usage: klachtd hold KL-… --reason TEXT | --release")
 		}
 		r := strings.TrimSpace(*reason)

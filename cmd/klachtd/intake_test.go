@@ -263,6 +263,21 @@ func TestNULBytesDoNotStallTheQueue(t *testing.T) {
 	}
 }
 
+// markFirstDead marks the first mail in INBOX as the one a previous process
+// died on, attempts times (markDead).
+func (h *harness) markFirstDead(attempts int) {
+	h.t.Helper()
+	msgs, err := h.imap.List("INBOX")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	st, err := h.imap.User.Status("INBOX", &imap.StatusOptions{UIDValidity: true})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.markDead(st.UIDValidity, uint32(msgs[0].UID), attempts)
+}
+
 // A mail the process died on (panic, out of memory, SIGKILL: simulated by the
 // in-hand row it leaves) is not parsed again: it is stored raw with the safe
 // header read and opens a case for review; the queue goes on.
@@ -271,16 +286,8 @@ func TestMailThatKilledTheProcessTakesTheSafePath(t *testing.T) {
 	h.withHandler("")
 	h.deliver(nested(30), atMinute(0))
 	h.deliver(ordinary(1), atMinute(1))
-	msgs, err := h.imap.List("INBOX")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := h.imap.User.Status("INBOX", &imap.StatusOptions{UIDValidity: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The previous process marked the first mail in hand and died.
-	h.markDead(st.UIDValidity, uint32(msgs[0].UID), 1)
+	h.markFirstDead(1)
 	h.runOnce()
 	if n := h.count(`SELECT count(*) FROM messages WHERE message_id = 'deep@example.nl' AND subject = 'Geluidsoverlast kermis'
 		AND array_to_string(warnings, ' ') LIKE '%safe header read%'`); n != 1 {
@@ -347,15 +354,7 @@ func TestMailThatKilledTheProcessWithoutSenderIsQuarantined(t *testing.T) {
 	h := newHarness(t)
 	h.deliver(strings.Replace(nested(30), "From: Diep Genest <diep@example.nl>", "From: Diep Genest", 1), atMinute(0))
 	h.deliver(ordinary(1), atMinute(1))
-	msgs, err := h.imap.List("INBOX")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := h.imap.User.Status("INBOX", &imap.StatusOptions{UIDValidity: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.markDead(st.UIDValidity, uint32(msgs[0].UID), 2)
+	h.markFirstDead(2)
 	h.runOnce()
 	if n := h.count(`SELECT count(*) FROM messages WHERE quarantined AND case_id IS NULL AND message_id = 'deep@example.nl'`); n != 1 {
 		t.Errorf("the mail without a sender is not in quarantine")

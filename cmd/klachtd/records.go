@@ -35,30 +35,28 @@ type recordsEnv struct {
 // run parses args, loads the config, opens the store and calls fn; exit
 // codes as dbCommand.run.
 func (c recordsCommand) run(ctx context.Context, args []string, stderr io.Writer, fn func(recordsEnv) error) int {
-	if err := c.Parse(args); err != nil {
-		return 2
-	}
-	cfg, err := loadConfig(config.NeedDatabase, *c.config, stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
+	cfg, code := c.load(args, stderr)
+	if cfg == nil {
+		return code
 	}
 	policy, err := deadline.FromConfig(cfg.Policy)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	s, err := store.Open(ctx, cfg.Database.URL)
-	if err == nil {
+	return withStore(ctx, cfg, stderr, func(s *store.Store) error {
 		rec := records.New(records.Options{Store: s, Policy: policy, MachineMailDays: cfg.Retention.MachineMailDays})
-		err = fn(recordsEnv{cfg: cfg, store: s, rec: rec, categories: categories(cfg)})
-		s.Close()
+		return fn(recordsEnv{cfg: cfg, store: s, rec: rec, categories: categories(cfg)})
+	})
+}
+
+// arg is the positional argument: the one before the flags (first) or
+// else the first after them.
+func (c recordsCommand) arg(first string) string {
+	if first != "" {
+		return first
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, cfg.Scrubber().Error(err))
-		return 1
-	}
-	return 0
+	return c.Arg(0)
 }
 
 // categories is the configured list: every handler's and routing rule's.
@@ -91,17 +89,21 @@ func splitArg(args []string) (string, []string) {
 	return "", args
 }
 
-// createOut opens the output file of an export; "-" is stdout.
-func createOut(path string, stdout io.Writer) (io.Writer, func() error, error) {
+// writeOut writes an export to path ("-" is stdout) and closes the file.
+func writeOut(path string, stdout io.Writer, write func(io.Writer) error) error {
 	if path == "" {
-		return nil, nil, fmt.Errorf("--out FILE is required")
+		return fmt.Errorf("--out FILE is required")
 	}
 	if path == "-" {
-		return stdout, func() error { return nil }, nil
+		return write(stdout)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	return f, f.Close, nil
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -27,6 +27,24 @@ func (h *harness) runRecords(args ...string) string {
 	return out.String()
 }
 
+// openAndReply opens case KL-2026-000001 (the complaint, on 2 November,
+// with a handler) and, a week later, delivers the handler's reply with text
+// to its notification; the caller runs intake.
+func (h *harness) openAndReply(text string) {
+	h.t.Helper()
+	h.withHandler("")
+	h.deliver(complaint, time.Date(2026, 11, 2, 8, 0, 0, 0, deadline.Location()))
+	h.runOnce()
+	var notify sent
+	for _, m := range h.sentSince(0) {
+		if m.kind == "notify" {
+			notify = m
+		}
+	}
+	h.now = time.Date(2026, 11, 9, 10, 0, 0, 0, deadline.Location())
+	h.deliver(handlerReply(1, "klachten@gemeente.example", "", messageID(notify), "[KL-2026-000001] Nieuwe klacht", text), h.now)
+}
+
 func zipFiles(t *testing.T, path string) map[string][]byte {
 	t.Helper()
 	zr, err := zip.OpenReader(path)
@@ -49,19 +67,7 @@ func zipFiles(t *testing.T, path string) map[string][]byte {
 // an open case and a held case stay.
 func TestRecordsOfACaseThroughTheDaemon(t *testing.T) {
 	h := newHarness(t)
-	h.withHandler("")
-	day := func(d, hour int) time.Time { return time.Date(2026, 11, d, hour, 0, 0, 0, deadline.Location()) }
-	h.deliver(complaint, day(2, 8))
-	h.runOnce()
-	var notify sent
-	for _, m := range h.sentSince(0) {
-		if m.kind == "notify" {
-			notify = m
-		}
-	}
-	h.now = day(9, 10)
-	h.deliver(handlerReply(1, "klachten@gemeente.example", "", messageID(notify), "[KL-2026-000001] Nieuwe klacht",
-		"#geen-hoorzitting klager wil niet gehoord worden\n#maatregel bouwtijden in de vergunning uiterlijk 2026-12-15\n#sluit gegrond\n\nBeste heer De Vries,\n\nUw klacht is gegrond."), h.now)
+	h.openAndReply("#geen-hoorzitting klager wil niet gehoord worden\n#maatregel bouwtijden in de vergunning uiterlijk 2026-12-15\n#sluit gegrond\n\nBeste heer De Vries,\n\nUw klacht is gegrond.")
 	h.deliver(strings.NewReplacer("Jan de Vries <jan@example.nl>", "Piet Pieters <piet@example.nl>",
 		"complaint-1@", "complaint-2@", "Overlast bouwplaats", "Afval niet opgehaald").Replace(complaint), h.now)
 	h.runOnce()
@@ -152,18 +158,7 @@ func zipless(t *testing.T, path string) string {
 // confirmed, recorded, and the purge keeps the case past its term.
 func TestHoldByMailSurvivesThePurge(t *testing.T) {
 	h := newHarness(t)
-	h.withHandler("")
-	h.deliver(complaint, time.Date(2026, 11, 2, 8, 0, 0, 0, deadline.Location()))
-	h.runOnce()
-	var notify sent
-	for _, m := range h.sentSince(0) {
-		if m.kind == "notify" {
-			notify = m
-		}
-	}
-	h.now = time.Date(2026, 11, 9, 10, 0, 0, 0, deadline.Location())
-	h.deliver(handlerReply(1, "klachten@gemeente.example", "", messageID(notify), "[KL-2026-000001] Nieuwe klacht",
-		"#bewaren bezwaar bij de Nationale ombudsman\n#geen-hoorzitting klager wil niet gehoord worden\n#sluit gegrond\n\nUw klacht is gegrond."), h.now)
+	h.openAndReply("#bewaren bezwaar bij de Nationale ombudsman\n#geen-hoorzitting klager wil niet gehoord worden\n#sluit gegrond\n\nUw klacht is gegrond.")
 	h.runOnce()
 	if kinds := h.eventKinds("KL-2026-000001"); !strings.Contains(strings.Join(kinds, " "), "hold") {
 		t.Errorf("no hold event: %v", kinds)
@@ -204,18 +199,7 @@ func TestHoldByMailSurvivesThePurge(t *testing.T) {
 // and to no one else.
 func TestDossierByMail(t *testing.T) {
 	h := newHarness(t)
-	h.withHandler("")
-	h.deliver(complaint, time.Date(2026, 11, 2, 8, 0, 0, 0, deadline.Location()))
-	h.runOnce()
-	var notify sent
-	for _, m := range h.sentSince(0) {
-		if m.kind == "notify" {
-			notify = m
-		}
-	}
-	h.now = time.Date(2026, 11, 9, 10, 0, 0, 0, deadline.Location())
-	h.deliver(handlerReply(1, "klachten@gemeente.example", "", messageID(notify), "[KL-2026-000001] Nieuwe klacht",
-		"#dossier\n#intern\n\nvoor de ombudsman"), h.now)
+	h.openAndReply("#dossier\n#intern\n\nvoor de ombudsman")
 	h.runOnce()
 	var dossier *sent
 	for _, m := range h.sentSince(2) {

@@ -35,11 +35,9 @@ func runRegister(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return err
 		}
 		if *htmlOut != "" {
-			w, done, err := createOut(*htmlOut, stdout)
-			if err != nil {
-				return err
-			}
-			return joinClose(records.WriteHTML(w, st, nil, time.Now()), done)
+			return writeOut(*htmlOut, stdout, func(w io.Writer) error {
+				return records.WriteHTML(w, st, nil, time.Now())
+			})
 		}
 		return records.WriteSummary(stdout, st)
 	})

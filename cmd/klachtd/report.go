@@ -29,11 +29,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return err
 		}
 		if *htmlOut != "" {
-			w, done, err := createOut(*htmlOut, stdout)
-			if err != nil {
-				return err
-			}
-			return joinClose(records.WriteHTML(w, cur, &prev, time.Now()), done)
+			return writeOut(*htmlOut, stdout, func(w io.Writer) error {
+				return records.WriteHTML(w, cur, &prev, time.Now())
+			})
 		}
 		return records.WriteReport(stdout, cur, prev)
 	})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+
+	"github.com/klachtd/klachtd/internal/records"
 )
 
 // runSubjectAccess answers an access request (AVG art. 15) for one address
@@ -16,21 +18,18 @@ func runSubjectAccess(ctx context.Context, args []string, stdout, stderr io.Writ
 	out := cmd.String("out", "", "the zip file to write ('-' = stdout)")
 	erase := cmd.Bool("erase", false, "erase what the law allows instead of exporting")
 	return cmd.run(ctx, rest, stderr, func(e recordsEnv) error {
-		if addr == "" {
-			addr = cmd.Arg(0)
-		}
-		if addr == "" {
+		if addr = cmd.arg(addr); addr == "" {
 			return fmt.Errorf("usage: klachtd subject-access ADDRESS --out FILE.zip | --erase")
 		}
 		if *erase {
 			return eraseSubject(ctx, e, addr, stdout)
 		}
-		w, done, err := createOut(*out, stdout)
-		if err != nil {
+		var idx records.SubjectIndex
+		err := writeOut(*out, stdout, func(w io.Writer) (err error) {
+			idx, err = e.rec.SubjectAccess(ctx, addr, w)
 			return err
-		}
-		idx, err := e.rec.SubjectAccess(ctx, addr, w)
-		if err = joinClose(err, done); err != nil {
+		})
+		if err != nil {
 			return err
 		}
 		if *out != "-" {
@@ -54,12 +53,5 @@ func eraseSubject(ctx context.Context, e recordsEnv, addr string, stdout io.Writ
 		fmt.Fprintf(stdout, "%s  refused: %s\n", ref, res.Refused[ref])
 	}
 	fmt.Fprintf(stdout, "mails without a case erased: %d\n", res.Caseless)
-	return err
-}
-
-func joinClose(err error, done func() error) error {
-	if cerr := done(); err == nil {
-		err = cerr
-	}
 	return err
 }

@@ -60,13 +60,8 @@ func (r *Records) Dossier(ctx context.Context, ref, org string, w io.Writer) (*C
 // writeCaseFile adds the mails, attachments and timeline of f under dir.
 func writeCaseFile(z *zip.Writer, dir string, f *CaseFile) error {
 	for _, d := range f.Docs {
-		if err := addFile(z, dir+d.EMLName, d.Raw); err != nil {
+		if err := writeDoc(z, dir, d); err != nil {
 			return err
-		}
-		for _, a := range d.Files {
-			if err := addFile(z, dir+a.Name, a.data); err != nil {
-				return err
-			}
 		}
 	}
 	tl, err := json.MarshalIndent(f.Timeline, "", "  ")
@@ -84,6 +79,19 @@ func writeCaseFile(z *zip.Writer, dir string, f *CaseFile) error {
 		return fmt.Errorf("records: procedure: %w", err)
 	}
 	return addFile(z, dir+"procedure.json", proc)
+}
+
+// writeDoc adds a mail (.eml) and its attachments under dir.
+func writeDoc(z *zip.Writer, dir string, d Doc) error {
+	if err := addFile(z, dir+d.EMLName, d.Raw); err != nil {
+		return err
+	}
+	for _, a := range d.Files {
+		if err := addFile(z, dir+a.Name, a.data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func addFile(z *zip.Writer, name string, data []byte) error {

@@ -92,13 +92,8 @@ func (r *Records) caseless(ctx context.Context, z *zip.Writer, addr string) ([]D
 		}
 		d := Doc{In: true, Kind: m.Kind, At: m.InternalDate, From: m.FromAddress, To: m.Recipients, Subject: m.Subject, Raw: raw}
 		d.prepare(i + 1)
-		if err := addFile(z, "zonder-zaak/"+d.EMLName, d.Raw); err != nil {
+		if err := writeDoc(z, "zonder-zaak/", d); err != nil {
 			return nil, err
-		}
-		for _, a := range d.Files {
-			if err := addFile(z, "zonder-zaak/"+a.Name, a.data); err != nil {
-				return nil, err
-			}
 		}
 		docs = append(docs, d)
 	}

@@ -155,12 +155,13 @@ func (s *Sweeper) sendOnce(ctx context.Context, caseID int64, kind, key string, 
 }
 
 // handlerOrDefault is the handler of a case by address (with its configured
-// name), else the default handler.
+// name), else the default handler; a name that is only the address is left
+// out. Its Address is "" when there is neither.
 func (st Staff) handlerOrDefault(addr string) outbox.Address {
-	if addr == "" {
-		return st.DefaultHandler
+	to := st.DefaultHandler
+	if addr != "" {
+		to = outbox.Address{Address: addr, Name: st.handlerName(addr)}
 	}
-	to := outbox.Address{Address: addr, Name: st.handlerName(addr)}
 	if to.Name == to.Address {
 		to.Name = ""
 	}

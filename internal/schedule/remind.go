@@ -143,16 +143,10 @@ func (s *Sweeper) sendPoint(ctx context.Context, cand candidate, today deadline.
 
 // remind queues a reminder to the case's handler and records it.
 func (s *Sweeper) remind(ctx context.Context, tx *store.Tx, c *store.Case, pt deadline.Point, today deadline.Date, st Staff) (bool, error) {
-	to := outbox.Address{Address: c.HandlerAddress, Name: st.handlerName(c.HandlerAddress)}
-	if to.Address == "" {
-		to = st.DefaultHandler
-	}
+	to := st.handlerOrDefault(c.HandlerAddress)
 	if to.Address == "" {
 		s.o.Logger.Warn("reminder_without_handler", slog.String("case_ref", c.Ref), slog.String("point", pt.Name))
 		return false, nil
-	}
-	if to.Name == to.Address {
-		to.Name = ""
 	}
 	data := ReminderData{IntakeName: s.o.IntakeName, HandlerName: to.Name, Case: s.line(st, c, today), Point: pt.Name,
 		WorkingDaysLeft: s.o.Calendar.WorkingDaysBetween(today, c.DecisionDue)}
