@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 
 	"github.com/lib/pq"
 )
@@ -34,9 +33,7 @@ func batchKeys(ks []MailKey) (mailbox string, uidValidity int64, uids []int64, e
 func (tx *Tx) LockMails(ctx context.Context, ks []MailKey) error {
 	ids := make([]int64, len(ks))
 	for i, k := range ks {
-		h := fnv.New64a()
-		fmt.Fprintf(h, "klachtd:mail:%s:%d:%d", tx.acct.lockKey(k.Mailbox), k.UIDValidity, k.UID)
-		ids[i] = int64(h.Sum64())
+		ids[i] = tx.mailLockID(k)
 	}
 	_, err := tx.ExecContext(ctx, `
 		SELECT count(pg_advisory_xact_lock(u.id)) FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, i)`, pq.Array(ids))
