@@ -65,7 +65,7 @@ func (in *Intake) HandleBatch(ctx context.Context, ms []mailbox.Mail) ([]mailbox
 		return res, nil
 	}
 	if err != nil {
-		in.forgetBatchInHand(ctx, keys)
+		in.forgetInHand(ctx, keys...)
 		return nil, fmt.Errorf("cases: handle %d mails from uid %d: %w", len(ms), ms[0].UID, err)
 	}
 	return res, nil
@@ -137,14 +137,4 @@ func (in *Intake) keepOne(ctx context.Context, tx *store.Tx, m mailbox.Mail, p *
 		}
 	}()
 	return in.keep(ctx, tx, m, in.read(m, p, store.InHand{}), p)
-}
-
-// forgetBatchInHand is forgetInHand for the mails of a batch whose
-// transaction failed.
-func (in *Intake) forgetBatchInHand(ctx context.Context, keys []store.MailKey) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := in.store.InTx(ctx, func(tx *store.Tx) error { return tx.ClearBatchInHand(ctx, keys) }); err != nil {
-		in.o.Logger.Warn("mail_in_hand_not_cleared", slog.Uint64("uid", uint64(keys[0].UID)), slog.Int("mails", len(keys)), slog.Any("error", err))
-	}
 }

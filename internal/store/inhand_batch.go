@@ -77,7 +77,8 @@ func (s *Store) MarkBatchInHand(ctx context.Context, ks []MailKey, holder string
 }
 
 // ClearBatchInHand forgets that the mails ks are in hand: in the batch's
-// transaction, or after a batch whose transaction failed.
+// transaction, or after an attempt (a batch's or one mail's) whose
+// transaction failed.
 func (tx *Tx) ClearBatchInHand(ctx context.Context, ks []MailKey) error {
 	mb, uv, uids, err := batchKeys(ks)
 	if err != nil || len(uids) == 0 {
