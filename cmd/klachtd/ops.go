@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -107,7 +108,8 @@ func tokenCheck(st oauth.State, now time.Time) web.Check {
 }
 
 // countingHandler counts every mail handled in the metrics, by disposition
-// and the kind it was stored as.
+// and the kind it was stored as (mailbox.Result.Kind: the intake says it, no
+// query; "unknown" from a handler that does not).
 func (d *Daemon) countingHandler(h mailbox.Handler) mailbox.Handler {
 	return &countingHandler{Handler: h, d: d}
 }
@@ -117,52 +119,40 @@ type countingHandler struct {
 	d *Daemon
 }
 
+// Handle is HandleBatch of one mail, so that the kind comes with it.
 func (c *countingHandler) Handle(ctx context.Context, m mailbox.Mail) (mailbox.Disposition, error) {
-	start := time.Now()
-	disp, err := c.Handler.Handle(ctx, m)
+	res, err := c.HandleBatch(ctx, []mailbox.Mail{m})
 	if err != nil {
-		return disp, err
+		return mailbox.Processed, err
 	}
-	kind, kerr := c.d.Store.MailKind(ctx, m.Mailbox, m.UIDValidity, m.UID)
-	if kerr != nil {
-		kind = "unknown"
-	}
-	c.d.Metrics.MailHandled(disp.String(), kind, time.Since(start))
-	return disp, nil
+	return res[0].Disposition, res[0].Err
 }
 
 // HandleBatch passes a batch on to the intake (a mailbox.BatchHandler) and
 // counts its committed mails; a handler without batches gets the mails one
 // at a time.
 func (c *countingHandler) HandleBatch(ctx context.Context, ms []mailbox.Mail) ([]mailbox.Result, error) {
-	bh, ok := c.Handler.(mailbox.BatchHandler)
-	if !ok {
-		res := make([]mailbox.Result, len(ms))
-		for i, m := range ms {
-			res[i].Disposition, res[i].Err = c.Handle(ctx, m)
-		}
-		return res, nil
-	}
 	start := time.Now()
-	res, err := bh.HandleBatch(ctx, ms)
+	res, err := c.handle(ctx, ms)
 	if err != nil {
 		return res, err
 	}
 	per := time.Since(start) / time.Duration(len(ms))
-	uids := make([]uint32, len(ms))
-	for i, m := range ms {
-		uids[i] = m.UID
+	for _, r := range res {
+		if r.Err == nil {
+			c.d.Metrics.MailHandled(r.Disposition.String(), cmp.Or(r.Kind, "unknown"), per)
+		}
 	}
-	kinds, kerr := c.d.Store.MailKinds(ctx, ms[0].Mailbox, ms[0].UIDValidity, uids)
-	for i, r := range res {
-		if r.Err != nil {
-			continue
-		}
-		kind := kinds[ms[i].UID]
-		if kerr != nil {
-			kind = "unknown"
-		}
-		c.d.Metrics.MailHandled(r.Disposition.String(), kind, per)
+	return res, nil
+}
+
+func (c *countingHandler) handle(ctx context.Context, ms []mailbox.Mail) ([]mailbox.Result, error) {
+	if bh, ok := c.Handler.(mailbox.BatchHandler); ok {
+		return bh.HandleBatch(ctx, ms)
+	}
+	res := make([]mailbox.Result, len(ms))
+	for i, m := range ms {
+		res[i].Disposition, res[i].Err = c.Handler.Handle(ctx, m)
 	}
 	return res, nil
 }

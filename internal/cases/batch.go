@@ -36,8 +36,7 @@ var errOneAtATime = errors.New("cases: a mail of the batch was in hand when its 
 // it gets the safe header read).
 func (in *Intake) HandleBatch(ctx context.Context, ms []mailbox.Mail) ([]mailbox.Result, error) {
 	if len(ms) == 1 {
-		d, err := in.Handle(ctx, ms[0])
-		return []mailbox.Result{{Disposition: d, Err: err}}, nil
+		return []mailbox.Result{in.handle(ctx, ms[0])}, nil
 	}
 	people := in.people.Load()
 	keys := make([]store.MailKey, len(ms))
@@ -61,12 +60,12 @@ func (in *Intake) HandleBatch(ctx context.Context, ms []mailbox.Mail) ([]mailbox
 	if errors.Is(err, errOneAtATime) {
 		in.o.Logger.Warn("mail_batch_died_in_hand", slog.Uint64("first_uid", uint64(ms[0].UID)), slog.Int("mails", len(ms)))
 		for i, m := range ms {
-			res[i].Disposition, res[i].Err = in.Handle(ctx, m)
+			res[i] = in.handle(ctx, m)
 		}
 		return res, nil
 	}
 	if err != nil {
-		in.forgetBatchInHand(ctx, keys)
+		in.forgetInHand(ctx, keys...)
 		return nil, fmt.Errorf("cases: handle %d mails from uid %d: %w", len(ms), ms[0].UID, err)
 	}
 	return res, nil
@@ -85,12 +84,12 @@ func (in *Intake) batch(ctx context.Context, tx *store.Tx, ms []mailbox.Mail, ke
 			}
 			break
 		}
-		d, err, broken := in.inSavepoint(ctx, tx, m, p)
+		r, broken := in.inSavepoint(ctx, tx, m, p)
 		if broken != nil {
 			return broken // the transaction cannot go on: nothing commits
 		}
-		res[i] = mailbox.Result{Disposition: d, Err: err}
-		if err != nil {
+		res[i] = r
+		if r.Err != nil {
 			prefix = false
 		} else if prefix {
 			last = m.UID
@@ -107,29 +106,29 @@ func (in *Intake) batch(ctx context.Context, tx *store.Tx, ms []mailbox.Mail, ke
 	return tx.SaveCheckpoint(ctx, ms[0].Mailbox, ms[0].UIDValidity, last)
 }
 
-// inSavepoint handles one mail of a batch inside its own savepoint: err is
-// the mail's failure (rolled back alone), broken a failure of the
-// transaction itself (the savepoint could not be set, released or rolled
-// back to).
-func (in *Intake) inSavepoint(ctx context.Context, tx *store.Tx, m mailbox.Mail, p *People) (d mailbox.Disposition, err, broken error) {
+// inSavepoint handles one mail of a batch inside its own savepoint: the
+// Result's Err is the mail's failure (rolled back alone), broken a failure
+// of the transaction itself (the savepoint could not be set, released or
+// rolled back to).
+func (in *Intake) inSavepoint(ctx context.Context, tx *store.Tx, m mailbox.Mail, p *People) (r mailbox.Result, broken error) {
 	if err := tx.Savepoint(ctx); err != nil {
-		return 0, nil, err
+		return r, err
 	}
-	d, err = in.keepOne(ctx, tx, m, p)
+	r, err := in.keepOne(ctx, tx, m, p)
 	if err != nil {
 		if rerr := tx.RollbackTo(ctx); rerr != nil {
-			return 0, nil, errors.Join(err, rerr)
+			return r, errors.Join(err, rerr)
 		}
-		return 0, fmt.Errorf("cases: handle uid %d: %w", m.UID, err), nil
+		return mailbox.Result{Err: fmt.Errorf("cases: handle uid %d: %w", m.UID, err)}, nil
 	}
 	if err := tx.Release(ctx); err != nil {
-		return 0, nil, err
+		return r, err
 	}
-	return d, nil, nil
+	return r, nil
 }
 
 // keepOne parses and stores one mail of a batch; a panic is its error.
-func (in *Intake) keepOne(ctx context.Context, tx *store.Tx, m mailbox.Mail, p *People) (d mailbox.Disposition, err error) {
+func (in *Intake) keepOne(ctx context.Context, tx *store.Tx, m mailbox.Mail, p *People) (r mailbox.Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			in.o.Logger.Error("mail_handler_panic", slog.Uint64("uid", uint64(m.UID)), slog.Any("panic", v),
@@ -138,14 +137,4 @@ func (in *Intake) keepOne(ctx context.Context, tx *store.Tx, m mailbox.Mail, p *
 		}
 	}()
 	return in.keep(ctx, tx, m, in.read(m, p, store.InHand{}), p)
-}
-
-// forgetBatchInHand is forgetInHand for the mails of a batch whose
-// transaction failed.
-func (in *Intake) forgetBatchInHand(ctx context.Context, keys []store.MailKey) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := in.store.InTx(ctx, func(tx *store.Tx) error { return tx.ClearBatchInHand(ctx, keys) }); err != nil {
-		in.o.Logger.Warn("mail_in_hand_not_cleared", slog.Uint64("uid", uint64(keys[0].UID)), slog.Int("mails", len(keys)), slog.Any("error", err))
-	}
 }

@@ -123,3 +123,31 @@ func TestHandleBatchAfterADeathInABatch(t *testing.T) {
 		t.Fatalf("%d acknowledgements queued, want 5", n)
 	}
 }
+
+// The intake says what it stored each mail as (the metrics need no query):
+// a complaint's class in a batch and alone, "duplicate" for a copy of a
+// stored mail.
+func TestHandleBatchSaysKind(t *testing.T) {
+	in, _ := testIntake(t)
+	ctx := context.Background()
+	ms := []mailbox.Mail{batchMail(in, 1, "Stoep 1"), batchMail(in, 2, "Stoep 2")}
+	res, err := in.HandleBatch(ctx, ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Err != nil || r.Kind != "complaint" || r.Disposition != mailbox.Processed {
+			t.Fatalf("result %d %+v: want a processed complaint", i, r)
+		}
+	}
+	res, err = in.HandleBatch(ctx, []mailbox.Mail{batchMail(in, 3, "Stoep 3")})
+	if err != nil || res[0].Err != nil || res[0].Kind != "complaint" {
+		t.Fatalf("alone: %+v (%v): want a complaint", res, err)
+	}
+	again := ms[0]
+	again.UID = 4
+	res, err = in.HandleBatch(ctx, []mailbox.Mail{again})
+	if err != nil || res[0].Err != nil || res[0].Kind != "duplicate" || res[0].Disposition != mailbox.Processed {
+		t.Fatalf("copy: %+v (%v): want a processed duplicate", res, err)
+	}
+}

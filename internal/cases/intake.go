@@ -201,13 +201,19 @@ func (in *Intake) Checkpoint(ctx context.Context, mb string) (mailbox.Checkpoint
 	return mailbox.Checkpoint{UIDValidity: c.UIDValidity, LastUID: c.LastUID}, err
 }
 
-// Handle implements mailbox.Handler: one mail, one transaction. Before the
-// mail is parsed it is marked in hand in a short transaction of its own; the
-// mark is cleared in the transaction that stores the mail (see read).
+// Handle implements mailbox.Handler: one mail, one transaction (handle).
 func (in *Intake) Handle(ctx context.Context, m mailbox.Mail) (mailbox.Disposition, error) {
+	r := in.handle(ctx, m)
+	return r.Disposition, r.Err
+}
+
+// handle is Handle with the kind the mail was stored as. Before the mail is
+// parsed it is marked in hand in a short transaction of its own; the mark is
+// cleared in the transaction that stores the mail (see read).
+func (in *Intake) handle(ctx context.Context, m mailbox.Mail) mailbox.Result {
 	people := in.people.Load()
 	key := mailKey(m)
-	disp := mailbox.Processed
+	var res mailbox.Result
 	err := in.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockMail(ctx, key); err != nil {
 			return err
@@ -220,48 +226,50 @@ func (in *Intake) Handle(ctx context.Context, m mailbox.Mail) (mailbox.Dispositi
 		if err := tx.ClearInHand(ctx, key); err != nil {
 			return err
 		}
-		if disp, err = in.keep(ctx, tx, m, t, people); err != nil {
+		if res, err = in.keep(ctx, tx, m, t, people); err != nil {
 			return err
 		}
 		return tx.SaveCheckpoint(ctx, m.Mailbox, m.UIDValidity, m.UID)
 	})
 	if err != nil {
 		in.forgetInHand(ctx, key)
-		return mailbox.Processed, fmt.Errorf("cases: handle uid %d: %w", m.UID, err)
+		return mailbox.Result{Err: fmt.Errorf("cases: handle uid %d: %w", m.UID, err)}
 	}
-	return disp, nil
+	return res
 }
 
 // keep stores the mail and routes it. A mail that could not be read in full
 // goes to quarantine only when it has no usable reply address; otherwise it
-// is routed like any other (see open for what changes).
-func (in *Intake) keep(ctx context.Context, tx *store.Tx, m mailbox.Mail, t *take, p *People) (mailbox.Disposition, error) {
+// is routed like any other (see open for what changes). The Result's Kind is
+// the mail's class, or "duplicate" for a copy of a stored mail; its Err is
+// always nil (the error is the second value).
+func (in *Intake) keep(ctx context.Context, tx *store.Tx, m mailbox.Mail, t *take, p *People) (mailbox.Result, error) {
 	row := messageRow(m, t.msg, t.res)
 	row.Reasons = append(row.Reasons, t.unread...)
 	quarantine := len(t.unread) > 0 && !usableAddress(t.msg.ReplyAddress)
 	row.Quarantined = quarantine
 	if err := in.warnReused(ctx, tx, row); err != nil {
-		return 0, err
+		return mailbox.Result{}, err
 	}
 	id, inserted, err := tx.InsertMessage(ctx, row)
 	if err != nil {
-		return 0, err
+		return mailbox.Result{}, err
 	}
 	if !inserted {
 		stored, err := tx.StoredMessage(ctx, row.MessageID.String, row.ContentSHA256.String, row.SHA256)
 		if err != nil {
-			return 0, err
+			return mailbox.Result{}, err
 		}
 		in.o.Logger.Info("mail_duplicate", slog.Uint64("uid", uint64(m.UID)), slog.Int64("message", stored.ID))
-		return disposition(stored.Quarantined), nil
+		return mailbox.Result{Disposition: disposition(stored.Quarantined), Kind: "duplicate"}, nil
 	}
 	if quarantine {
 		in.o.Logger.Warn("mail_quarantined", slog.Uint64("uid", uint64(m.UID)), slog.Int64("message", id),
 			slog.Any("unread", t.unread))
-		return mailbox.Quarantine, nil
+		return mailbox.Result{Disposition: mailbox.Quarantine, Kind: row.Kind}, nil
 	}
 	row.ID = id
-	return mailbox.Processed, in.route(ctx, tx, row, t, p)
+	return mailbox.Result{Disposition: mailbox.Processed, Kind: row.Kind}, in.route(ctx, tx, row, t, p)
 }
 
 // warnReused notes on row when another mail with its Message-ID is stored.

@@ -19,7 +19,7 @@ import (
 )
 
 // testIntake is an Intake on a fresh database with an insert-only queue.
-func testIntake(t *testing.T) (*Intake, *store.Store) {
+func testIntake(t testing.TB) (*Intake, *store.Store) {
 	t.Helper()
 	s := storetest.New(t)
 	tpl, err := templates.Load("", deadline.Location())

@@ -50,16 +50,17 @@ func (in *Intake) read(m mailbox.Mail, p *People, prev store.InHand) *take {
 	return t
 }
 
-// forgetInHand clears the in-hand mark after an attempt that returned an
-// error (the process lives on), so that another instance taking over later
-// does not take the mail for one that killed its holder. Best effort: when
-// the database is down it stays, and the next attempt of this process
-// still parses the mail normally.
-func (in *Intake) forgetInHand(ctx context.Context, k store.MailKey) {
+// forgetInHand clears the in-hand marks of keys (one mail, or the mails of a
+// batch whose transaction failed) after an attempt that returned an error
+// (the process lives on), so that another instance taking over later does
+// not take a mail for one that killed its holder. Best effort: when the
+// database is down they stay, and the next attempt of this process still
+// parses the mails normally.
+func (in *Intake) forgetInHand(ctx context.Context, keys ...store.MailKey) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := in.store.InTx(ctx, func(tx *store.Tx) error { return tx.ClearInHand(ctx, k) }); err != nil {
-		in.o.Logger.Warn("mail_in_hand_not_cleared", slog.Uint64("uid", uint64(k.UID)), slog.Any("error", err))
+	if err := in.store.InTx(ctx, func(tx *store.Tx) error { return tx.ClearBatchInHand(ctx, keys) }); err != nil {
+		in.o.Logger.Warn("mail_in_hand_not_cleared", slog.Uint64("uid", uint64(keys[0].UID)), slog.Int("mails", len(keys)), slog.Any("error", err))
 	}
 }
 

@@ -83,7 +83,11 @@ type BatchHandler interface {
 // Result is the outcome of one mail of HandleBatch.
 type Result struct {
 	Disposition Disposition
-	Err         error
+	// Kind is what the handler stored a committed mail as (for the
+	// metrics: its class, or "duplicate" when it was a copy of a stored
+	// mail); "" when the handler does not say.
+	Kind string
+	Err  error
 }
 
 // ErrNotTried is a batch Result's Err for a mail the batch did not get to.

@@ -39,12 +39,17 @@ func (h InHand) Foreign(holder string) bool { return h.Attempts > 0 && h.Holder 
 // ends (a transaction-level advisory lock), so that a mail one instance has
 // in hand is never taken for a mail whose holder died.
 func (tx *Tx) LockMail(ctx context.Context, k MailKey) error {
-	h := fnv.New64a()
-	fmt.Fprintf(h, "klachtd:mail:%s:%d:%d", tx.acct.lockKey(k.Mailbox), k.UIDValidity, k.UID)
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64())); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, tx.mailLockID(k)); err != nil {
 		return fmt.Errorf("store: lock mail: %w", err)
 	}
 	return nil
+}
+
+// mailLockID is the advisory lock key of the mail k (LockMail, LockMails).
+func (tx *Tx) mailLockID(k MailKey) int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "klachtd:mail:%s:%d:%d", tx.acct.lockKey(k.Mailbox), k.UIDValidity, k.UID)
+	return int64(h.Sum64())
 }
 
 // MarkInHand records, in a statement of its own that commits at once, that

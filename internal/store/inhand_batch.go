@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 
 	"github.com/lib/pq"
 )
@@ -34,9 +33,7 @@ func batchKeys(ks []MailKey) (mailbox string, uidValidity int64, uids []int64, e
 func (tx *Tx) LockMails(ctx context.Context, ks []MailKey) error {
 	ids := make([]int64, len(ks))
 	for i, k := range ks {
-		h := fnv.New64a()
-		fmt.Fprintf(h, "klachtd:mail:%s:%d:%d", tx.acct.lockKey(k.Mailbox), k.UIDValidity, k.UID)
-		ids[i] = int64(h.Sum64())
+		ids[i] = tx.mailLockID(k)
 	}
 	_, err := tx.ExecContext(ctx, `
 		SELECT count(pg_advisory_xact_lock(u.id)) FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, i)`, pq.Array(ids))
@@ -80,7 +77,8 @@ func (s *Store) MarkBatchInHand(ctx context.Context, ks []MailKey, holder string
 }
 
 // ClearBatchInHand forgets that the mails ks are in hand: in the batch's
-// transaction, or after a batch whose transaction failed.
+// transaction, or after an attempt (a batch's or one mail's) whose
+// transaction failed.
 func (tx *Tx) ClearBatchInHand(ctx context.Context, ks []MailKey) error {
 	mb, uv, uids, err := batchKeys(ks)
 	if err != nil || len(uids) == 0 {

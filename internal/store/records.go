@@ -27,13 +27,8 @@ func (s *Store) SetHold(ctx context.Context, ref, reason, actor string, now time
 }
 
 func (tx *Tx) setHold(ctx context.Context, c RetentionCase, reason, actor string, now time.Time) error {
-	at := &now
-	if reason == "" {
-		at = nil
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET hold_reason = $2, hold_at = $3, updated_at = $4 WHERE id = $1`,
-		c.ID, reason, at, now); err != nil {
-		return fmt.Errorf("store: hold: %w", err)
+	if err := tx.HoldCase(ctx, c.ID, reason, now); err != nil {
+		return err
 	}
 	e := &Event{CaseID: c.ID, At: now, Actor: actor, Kind: "hold", Detail: Detail(map[string]string{"reason": reason})}
 	if reason == "" {
@@ -116,10 +111,12 @@ func (s *Store) RegisterBetween(ctx context.Context, from, to time.Time) ([]Reco
 	return rows, nil
 }
 
-// HoldCase puts a legal hold with reason on a case inside tx, without an
-// event (the caller records one): the path of the mail command #bewaren.
+// HoldCase puts a legal hold with reason on a case inside tx (reason ""
+// releases it), without an event (the caller records one): the path of the
+// mail command #bewaren, and of SetHold.
 func (tx *Tx) HoldCase(ctx context.Context, caseID int64, reason string, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET hold_reason = $2, hold_at = $3, updated_at = $3 WHERE id = $1`,
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET hold_reason = $2,
+		hold_at = CASE WHEN $2 = '' THEN NULL ELSE $3::timestamptz END, updated_at = $3 WHERE id = $1`,
 		caseID, Clean(reason), now); err != nil {
 		return fmt.Errorf("store: hold: %w", err)
 	}
