@@ -18,20 +18,25 @@ import (
 // assigned, and what happens next under the policy (hearing, term,
 // possible extension).
 func (in *Intake) acknowledge(ctx context.Context, tx *store.Tx, c *store.Case, msg *parse.Message, cause int64) error {
+	q, err := in.enqueue(ctx, tx, in.ackMail(c, msg), cause, "ack_queued")
+	if err != nil {
+		return err
+	}
+	return in.countAnswer(ctx, tx, answerAck, c.ComplainantAddress, q)
+}
+
+// ackMail is the acknowledgement of case c, opened by msg.
+func (in *Intake) ackMail(c *store.Case, msg *parse.Message) outbox.Mail {
 	d := in.data(c)
 	d.Case, d.Subject = echoCase(c)
 	if h := in.People().Handler(c.HandlerAddress); h != nil {
 		d.HandlerName = h.Name
 	}
 	d.MayHear, d.MayExtend = in.o.Policy.Procedure.RequireHearing, in.o.Policy.MaxExtensions > 0
-	q, err := in.enqueue(ctx, tx, outbox.Mail{
+	return outbox.Mail{
 		CaseID: c.ID, Kind: "ack", DedupeKey: fmt.Sprintf("ack:%d", c.ID),
 		To:        []outbox.Address{{Name: d.Case.ComplainantName, Address: c.ComplainantAddress}},
 		InReplyTo: msg.MessageID, References: msg.References,
 		Auto: outbox.AutoReplied, Template: "ack", Lang: c.Language, Data: d,
-	}, cause, "ack_queued")
-	if err != nil {
-		return err
 	}
-	return in.countAnswer(ctx, tx, answerAck, c.ComplainantAddress, q)
 }

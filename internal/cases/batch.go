@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klachtd/klachtd/internal/mailbox"
@@ -71,29 +74,48 @@ func (in *Intake) HandleBatch(ctx context.Context, ms []mailbox.Mail) ([]mailbox
 	return res, nil
 }
 
-// batch is the body of HandleBatch's transaction: every mail in its
-// savepoint until the budget runs out, then the marks and the checkpoint.
+// batch is the body of HandleBatch's transaction. The mails are read
+// (parsed and classified) first, in parallel (readAll); then, in UID order,
+// each run of new plain complaints is stored set-wise in one savepoint
+// (fresh.go), and every other mail alone in its own, until the budget runs
+// out; then the marks and the checkpoint.
 func (in *Intake) batch(ctx context.Context, tx *store.Tx, ms []mailbox.Mail, keys []store.MailKey, res []mailbox.Result, p *People) error {
 	start := time.Now()
+	takes := in.readAll(ms, p, start)
 	var last uint32
-	prefix := true
-	for i, m := range ms {
-		if i > 0 && time.Since(start) > batchBudget {
+	prefix, runs := true, true
+	for i := 0; i < len(ms); {
+		if takes[i].t == nil || (i > 0 && time.Since(start) > batchBudget) {
 			for j := i; j < len(ms); j++ {
 				res[j].Err = mailbox.ErrNotTried
 			}
 			break
 		}
-		r, broken := in.inSavepoint(ctx, tx, m, p)
-		if broken != nil {
-			return broken // the transaction cannot go on: nothing commits
+		n := 0
+		if runs {
+			var broken error
+			if n, broken = in.storeFresh(ctx, tx, ms[i:], takes[i:], res[i:], p); broken != nil {
+				return broken // the transaction cannot go on: nothing commits
+			}
+			if n < 0 { // a run failed and was rolled back: one at a time from here
+				n, runs = 0, false
+			}
 		}
-		res[i] = r
-		if r.Err != nil {
-			prefix = false
-		} else if prefix {
-			last = m.UID
+		if n == 0 {
+			r, broken := in.inSavepoint(ctx, tx, ms[i], takes[i], p)
+			if broken != nil {
+				return broken
+			}
+			res[i], n = r, 1
 		}
+		for j := i; j < i+n; j++ {
+			if res[j].Err != nil {
+				prefix = false
+			} else if prefix {
+				last = ms[j].UID
+			}
+		}
+		i += n
 	}
 	// Every mark goes, failed mails' too: this process lives on, so a
 	// failure is not a death (as in forgetInHand).
@@ -106,15 +128,71 @@ func (in *Intake) batch(ctx context.Context, tx *store.Tx, ms []mailbox.Mail, ke
 	return tx.SaveCheckpoint(ctx, ms[0].Mailbox, ms[0].UIDValidity, last)
 }
 
+// readResult is one mail of a batch as readAll read it: t is nil for a
+// mail not read within the budget; err is a panic of the parser.
+type readResult struct {
+	t     *take
+	err   error
+	fresh bool // isFresh: it may be stored set-wise (fresh.go)
+}
+
+// readAll reads the mails of a batch on as many goroutines as there are
+// processors, in UID order: no read starts after the batch's budget, so
+// the mails after the first one left unread are handed over again. A read
+// that panics is that mail's error alone.
+func (in *Intake) readAll(ms []mailbox.Mail, p *People, start time.Time) []readResult {
+	out := make([]readResult, len(ms))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ms)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ms) || (i > 0 && time.Since(start) > batchBudget) {
+					return
+				}
+				out[i] = in.readOne(ms[i], p)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range out {
+		if out[i].t == nil && out[i].err == nil {
+			for j := i + 1; j < len(out); j++ {
+				out[j] = readResult{} // read out of order: handed over again, in order
+			}
+			break
+		}
+	}
+	return out
+}
+
+// readOne reads one mail of a batch; a panic is its error.
+func (in *Intake) readOne(m mailbox.Mail, p *People) (r readResult) {
+	defer func() {
+		if v := recover(); v != nil {
+			in.o.Logger.Error("mail_handler_panic", slog.Uint64("uid", uint64(m.UID)), slog.Any("panic", v),
+				slog.String("stack", string(debug.Stack())))
+			r = readResult{t: &take{}, err: fmt.Errorf("panic: %v", v)}
+		}
+	}()
+	r = readResult{t: in.read(m, p, store.InHand{})}
+	r.fresh = in.isFresh(m, r, p)
+	return r
+}
+
 // inSavepoint handles one mail of a batch inside its own savepoint: the
 // Result's Err is the mail's failure (rolled back alone), broken a failure
 // of the transaction itself (the savepoint could not be set, released or
 // rolled back to).
-func (in *Intake) inSavepoint(ctx context.Context, tx *store.Tx, m mailbox.Mail, p *People) (r mailbox.Result, broken error) {
+func (in *Intake) inSavepoint(ctx context.Context, tx *store.Tx, m mailbox.Mail, rr readResult, p *People) (r mailbox.Result, broken error) {
+	if rr.err != nil {
+		return mailbox.Result{Err: fmt.Errorf("cases: handle uid %d: %w", m.UID, rr.err)}, nil
+	}
 	if err := tx.Savepoint(ctx); err != nil {
 		return r, err
 	}
-	r, err := in.keepOne(ctx, tx, m, p)
+	r, err := in.keepOne(ctx, tx, m, rr.t, p)
 	if err != nil {
 		if rerr := tx.RollbackTo(ctx); rerr != nil {
 			return r, errors.Join(err, rerr)
@@ -127,8 +205,8 @@ func (in *Intake) inSavepoint(ctx context.Context, tx *store.Tx, m mailbox.Mail,
 	return r, nil
 }
 
-// keepOne parses and stores one mail of a batch; a panic is its error.
-func (in *Intake) keepOne(ctx context.Context, tx *store.Tx, m mailbox.Mail, p *People) (r mailbox.Result, err error) {
+// keepOne stores one mail of a batch; a panic is its error.
+func (in *Intake) keepOne(ctx context.Context, tx *store.Tx, m mailbox.Mail, t *take, p *People) (r mailbox.Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			in.o.Logger.Error("mail_handler_panic", slog.Uint64("uid", uint64(m.UID)), slog.Any("panic", v),
@@ -136,5 +214,5 @@ func (in *Intake) keepOne(ctx context.Context, tx *store.Tx, m mailbox.Mail, p *
 			err = fmt.Errorf("panic: %v", v)
 		}
 	}()
-	return in.keep(ctx, tx, m, in.read(m, p, store.InHand{}), p)
+	return in.keep(ctx, tx, m, t, p)
 }

@@ -99,6 +99,11 @@ func (in *Intake) countAnswer(ctx context.Context, tx *store.Tx, kind, addr stri
 	if !q.Inserted {
 		return nil
 	}
+	return tx.RecordAutoAnswer(ctx, autoAnswer(kind, addr, q, in.o.Now()))
+}
+
+// autoAnswer is queued answer q to addr as the caps count it.
+func autoAnswer(kind, addr string, q outbox.Enqueued, now time.Time) store.AutoAnswer {
 	mb, domain := normalMailbox(addr)
-	return tx.RecordAutoAnswer(ctx, store.AutoAnswer{OutboxID: q.ID, Kind: kind, Mailbox: mb, Domain: domain, At: in.o.Now()})
+	return store.AutoAnswer{OutboxID: q.ID, Kind: kind, Mailbox: mb, Domain: domain, At: now}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/klachtd/klachtd/internal/classify"
+	"github.com/klachtd/klachtd/internal/config"
 	"github.com/klachtd/klachtd/internal/deadline"
 	"github.com/klachtd/klachtd/internal/parse"
 	"github.com/klachtd/klachtd/internal/store"
@@ -31,23 +32,12 @@ type opening struct {
 // event, a note at the top of the notification and the raw mail attached.
 func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, t *take, p *People, how opening) error {
 	msg, res := t.msg, t.res
-	received := row.InternalDate
-	sched := in.o.Policy.Compute(received, false, in.o.Calendar)
 	now := in.o.Now()
-	ref, err := tx.NextRef(ctx, in.o.RefPrefix, received.In(deadline.Location()).Year())
+	ref, err := tx.NextRef(ctx, in.o.RefPrefix, refYear(row))
 	if err != nil {
 		return err
 	}
-	category, handler := p.route(msg)
-	c := &store.Case{
-		Ref: ref, Status: store.StatusReceived, Category: category, ComplainantName: complainantName(msg),
-		ComplainantAddress: lower(msg.ReplyAddress), Subject: parse.StripSubjectPrefixes(msg.Subject),
-		Language: guessLanguage(msg.Text, in.o.Language), ReceivedAt: received, Policy: in.o.Policy.Name,
-		AckDue: sched.AckDue, DecisionDue: sched.DecisionDue, CreatedAt: now,
-	}
-	if handler != nil {
-		c.HandlerAddress = lower(handler.Address)
-	}
+	c, handler := in.newCase(row, msg, p, ref, now)
 	withheld := merge(how.noAck, in.withhold(ctx, tx, msg, res, now), unusable(c.ComplainantAddress))
 	c.NeedsReview = len(how.review) > 0 || len(withheld) > 0 || handler == nil
 	if err := tx.InsertCase(ctx, c); err != nil {
@@ -59,10 +49,7 @@ func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, t 
 	if err := in.saveFields(ctx, tx, c, row, how); err != nil {
 		return err
 	}
-	err = tx.AddEvent(ctx, &store.Event{CaseID: c.ID, At: now, Actor: c.ComplainantAddress, Kind: "opened", Message: nullID(row.ID),
-		Detail: store.Detail(map[string]any{"ref": ref, "received_at": received, "decision_due": c.DecisionDue,
-			"policy": c.Policy, "category": category, "handler": c.HandlerAddress})})
-	if err != nil {
+	if err := tx.AddEvent(ctx, openedEvent(c, row, now)); err != nil {
 		return err
 	}
 	in.o.Logger.Info("case_opened", slog.String("case_ref", ref), slog.Int64("message", row.ID), slog.String("handler", c.HandlerAddress))
@@ -80,6 +67,36 @@ func (in *Intake) open(ctx context.Context, tx *store.Tx, row *store.Message, t 
 		return err
 	}
 	return in.notifyHandler(ctx, tx, c, handler, in.withUnreadNote(row, t), row.ID)
+}
+
+// refYear is the year whose counter numbers the case a mail opens: the
+// year it was received, in the organisation's time zone.
+func refYear(row *store.Message) int { return row.InternalDate.In(deadline.Location()).Year() }
+
+// newCase is the case a mail opens under ref, routed to its category and
+// handler (nil: none), its terms computed from the receipt; NeedsReview is
+// the caller's. open and the set path of a batch (fresh.go) share it.
+func (in *Intake) newCase(row *store.Message, msg *parse.Message, p *People, ref string, now time.Time) (*store.Case, *config.Handler) {
+	received := row.InternalDate
+	sched := in.o.Policy.Compute(received, false, in.o.Calendar)
+	category, handler := p.route(msg)
+	c := &store.Case{
+		Ref: ref, Status: store.StatusReceived, Category: category, ComplainantName: complainantName(msg),
+		ComplainantAddress: lower(msg.ReplyAddress), Subject: parse.StripSubjectPrefixes(msg.Subject),
+		Language: guessLanguage(msg.Text, in.o.Language), ReceivedAt: received, Policy: in.o.Policy.Name,
+		AckDue: sched.AckDue, DecisionDue: sched.DecisionDue, CreatedAt: now,
+	}
+	if handler != nil {
+		c.HandlerAddress = lower(handler.Address)
+	}
+	return c, handler
+}
+
+// openedEvent is the first event of case c, opened by the mail in row.
+func openedEvent(c *store.Case, row *store.Message, now time.Time) *store.Event {
+	return &store.Event{CaseID: c.ID, At: now, Actor: c.ComplainantAddress, Kind: "opened", Message: nullID(row.ID),
+		Detail: store.Detail(map[string]any{"ref": c.Ref, "received_at": c.ReceivedAt, "decision_due": c.DecisionDue,
+			"policy": c.Policy, "category": c.Category, "handler": c.HandlerAddress})}
 }
 
 // markForReview records why a new case needs a person (marked_for_review)
