@@ -86,6 +86,7 @@ func (in *Intake) storeFresh(ctx context.Context, tx *store.Tx, ms []mailbox.Mai
 	for i, f := range run {
 		res[i] = mailbox.Result{Disposition: mailbox.Processed, Kind: f.row.Kind}
 	}
+	in.o.Logger.Debug("mail_run_stored", slog.Uint64("first_uid", uint64(ms[0].UID)), slog.Int("mails", len(run)))
 	return len(run), nil
 }
 
