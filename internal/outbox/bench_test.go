@@ -194,7 +194,7 @@ func clusterCPU(b *testing.B, dsn string) time.Duration {
 			continue // ended meanwhile
 		}
 		_, rest, _ := strings.Cut(string(raw), ") ") // the command may hold spaces
-		f := strings.Fields(rest)                   // f[0] is field 3 (state)
+		f := strings.Fields(rest)                    // f[0] is field 3 (state)
 		if len(f) < 15 {
 			continue
 		}
@@ -206,7 +206,7 @@ func clusterCPU(b *testing.B, dsn string) time.Duration {
 		if pid == pm {
 			last = 14 // and cutime, cstime
 		}
-		for _, v := range f[11:last+1] {
+		for _, v := range f[11 : last+1] {
 			t, _ := strconv.ParseInt(v, 10, 64)
 			ticks += t
 		}
