@@ -84,6 +84,7 @@ func BenchmarkDeliver(b *testing.B) {
 		Kinds: []river.EventKind{river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled}})
 	defer cancel()
 
+	db0 := dbStats(b, s)
 	pgCPU0, self0 := clusterCPU(b, pg.DSN), selfCPU()
 	start := time.Now()
 	if err := rc.Start(ctx); err != nil {
@@ -92,6 +93,7 @@ func BenchmarkDeliver(b *testing.B) {
 	waitDone(b, events, n)
 	elapsed := time.Since(start)
 	self, pgCPU := selfCPU()-self0, clusterCPU(b, pg.DSN)-pgCPU0
+	db1 := dbStats(b, s)
 	if err := rc.Stop(ctx); err != nil {
 		b.Error(err)
 	}
@@ -112,6 +114,8 @@ func BenchmarkDeliver(b *testing.B) {
 	b.ReportMetric(per(pgCPU), "pg-cpu-us/mail")
 	b.ReportMetric(per(sinkCPU), "sink-cpu-us/mail")
 	b.ReportMetric(float64(conns), "smtp-conns")
+	b.ReportMetric(float64(db1.commits-db0.commits)/float64(n), "write-tx/mail")
+	b.ReportMetric(float64(db1.wal-db0.wal)/float64(n), "wal-B/mail")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -162,6 +166,21 @@ func waitDone(b *testing.B, events <-chan *river.Event, n int) {
 			b.Fatalf("%d of %d deliveries done after 10 minutes", i, n)
 		}
 	}
+}
+
+type pgStats struct{ commits, wal int64 }
+
+// dbStats reads the next transaction id (how many transactions wrote, each
+// a commit to flush) and the WAL position, without taking an id.
+func dbStats(b *testing.B, s *store.Store) pgStats {
+	b.Helper()
+	var st pgStats
+	err := s.DB().QueryRow(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint, pg_current_wal_lsn() - '0/0'`).
+		Scan(&st.commits, &st.wal)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st
 }
 
 // selfCPU is this process's user and system CPU time so far.
