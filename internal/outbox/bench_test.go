@@ -27,7 +27,10 @@ import (
 	"github.com/klachtd/klachtd/templates"
 )
 
-var deliverMails = flag.Int("deliver-mails", 3000, "BenchmarkDeliver: queued acknowledgements to deliver")
+var (
+	deliverMails      = flag.Int("deliver-mails", 3000, "BenchmarkDeliver: queued acknowledgements to deliver")
+	deliverFillfactor = flag.Int("deliver-fillfactor", 0, "BenchmarkDeliver: set the outbox table's fillfactor first (experiment)")
+)
 
 // sinkEnv makes the test binary an SMTP sink in a process of its own (see
 // TestMain), so that BenchmarkDeliver's CPU figures are the sender's alone.
@@ -68,6 +71,11 @@ func BenchmarkDeliver(b *testing.B) {
 	if err := s.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
+	if ff := *deliverFillfactor; ff > 0 {
+		if _, err := s.DB().ExecContext(ctx, fmt.Sprintf(`ALTER TABLE outbox SET (fillfactor = %d)`, ff)); err != nil {
+			b.Fatal(err)
+		}
+	}
 	sink := startSink(b)
 	fillOutbox(b, s, n)
 
@@ -104,6 +112,7 @@ func BenchmarkDeliver(b *testing.B) {
 	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE status = 'sent'`).Scan(&sent); err != nil || sent != n {
 		b.Errorf("%d rows sent (%v), want %d", sent, err, n)
 	}
+	hot := hotUpdates(b, s)
 	got, conns, sinkCPU := sink.stop(b)
 	if got != n {
 		b.Errorf("the sink accepted %d mails, want %d", got, n)
@@ -116,6 +125,8 @@ func BenchmarkDeliver(b *testing.B) {
 	b.ReportMetric(float64(conns), "smtp-conns")
 	b.ReportMetric(float64(db1.commits-db0.commits)/float64(n), "write-tx/mail")
 	b.ReportMetric(float64(db1.wal-db0.wal)/float64(n), "wal-B/mail")
+	b.ReportMetric(hot["outbox"], "outbox-hot-%")
+	b.ReportMetric(hot["river_job"], "river-hot-%")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -181,6 +192,47 @@ func dbStats(b *testing.B, s *store.Store) pgStats {
 		b.Fatal(err)
 	}
 	return st
+}
+
+// hotUpdates is the share of updates of outbox and river_job rows that were
+// HOT (no index entries written). The statistics are flushed when a backend
+// ends: the pool's connections are closed first, and the figures read once
+// PostgreSQL has let them go.
+func hotUpdates(b *testing.B, s *store.Store) map[string]float64 {
+	b.Helper()
+	db := s.DB()
+	db.SetMaxIdleConns(0)
+	defer db.SetMaxIdleConns(20)
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	for range 100 {
+		var others int
+		if err := conn.QueryRowContext(context.Background(), `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&others); err != nil || others == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	rows, err := conn.QueryContext(context.Background(), `SELECT pg_stat_clear_snapshot() IS NULL, relname,
+		100.0 * n_tup_hot_upd / greatest(n_tup_upd, 1) FROM pg_stat_user_tables WHERE relname IN ('outbox', 'river_job')`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	hot := map[string]float64{}
+	for rows.Next() {
+		var ok bool
+		var name string
+		var pct float64
+		if err := rows.Scan(&ok, &name, &pct); err != nil {
+			b.Fatal(err)
+		}
+		hot[name] = pct
+	}
+	return hot
 }
 
 // selfCPU is this process's user and system CPU time so far.
