@@ -29,7 +29,7 @@ import (
 
 var (
 	deliverMails      = flag.Int("deliver-mails", 3000, "BenchmarkDeliver: queued acknowledgements to deliver")
-	deliverFillfactor = flag.Int("deliver-fillfactor", 0, "BenchmarkDeliver: set the outbox table's fillfactor first (experiment)")
+	deliverFillfactor = flag.Int("deliver-fillfactor", 0, "BenchmarkDeliver: set the outbox table's fillfactor first (100: as before migration 0019)")
 )
 
 // sinkEnv makes the test binary an SMTP sink in a process of its own (see

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/klachtd/klachtd/internal/store"
 	"github.com/klachtd/klachtd/internal/store/storetest"
 )
@@ -46,5 +48,17 @@ func TestClaimOutbox(t *testing.T) {
 	}
 	if _, err := s.ClaimOutbox(ctx, m.ID+1000, t1, t1); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("claim of a missing row = %v, want ErrNotFound", err)
+	}
+}
+
+// The outbox leaves room on its pages for the two updates of a delivery
+// (migration 0019), so that they are HOT updates.
+func TestOutboxLeavesRoomForHOTUpdates(t *testing.T) {
+	s := storetest.New(t)
+	var opts []string
+	err := s.DB().QueryRowContext(context.Background(),
+		`SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid = 'outbox'::regclass`).Scan(pq.Array(&opts))
+	if err != nil || len(opts) != 1 || opts[0] != "fillfactor=50" {
+		t.Errorf("outbox storage options %v (%v), want fillfactor=50", opts, err)
 	}
 }
