@@ -69,6 +69,7 @@ type Daemon struct {
 	// [retention] auto = true (its own loop beside the sweeper).
 	Records *records.Records
 	river   *river.Client[*sql.Tx]
+	smtp    *outbox.SMTP
 	outage  *outage.Monitor
 }
 
@@ -115,7 +116,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 	if err := d.openTokens(); err != nil {
 		return err
 	}
-	smtp, err := outbox.NewSMTP(outbox.SMTPOptions{
+	d.smtp, err = outbox.NewSMTP(outbox.SMTPOptions{
 		Address: c.SMTP.Address, TLS: c.SMTP.TLS, Username: c.SMTP.Username, Password: c.SMTP.Password,
 		HeloName: c.SMTP.HeloName, TLSConfig: d.SMTPTLS, Timeout: c.SMTP.Timeout.Duration,
 		Tokens: d.tokensFor(c.SMTP.Auth),
@@ -124,7 +125,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 		return err
 	}
 	d.Metrics = metrics.New()
-	worker := &outbox.Worker{Store: d.Store, Sender: smtp, Now: d.Now, Logger: d.Logger, JobTimeout: c.SMTP.Timeout.Duration,
+	worker := &outbox.Worker{Store: d.Store, Sender: d.smtp, Now: d.Now, Logger: d.Logger, JobTimeout: c.SMTP.Timeout.Duration,
 		OnDelivery: d.Metrics.Delivered}
 	if d.river, err = outbox.NewRiver(d.Store.DB(), worker, d.QueuePoll, d.logFor("delivery_queue")); err != nil {
 		return err
@@ -202,11 +203,13 @@ func (d *Daemon) StartQueue(ctx context.Context) error {
 	return nil
 }
 
-// StopQueue lets running deliveries finish, within 30 seconds.
+// StopQueue lets running deliveries finish, within 30 seconds, then ends
+// the idle SMTP connections.
 func (d *Daemon) StopQueue() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return d.river.Stop(ctx)
+	err := d.river.Stop(ctx)
+	return errors.Join(err, d.smtp.Close())
 }
 
 // Close releases the database.

@@ -72,26 +72,24 @@ func (w *Worker) RescueAfter() time.Duration {
 }
 
 // Work sends one row. A row that is no longer queued (sent by an earlier try
-// whose job outlived it, or failed) is left alone. The row is marked as in
-// flight before the SMTP transaction; a row still marked so when an attempt
-// starts was cut off by a crash, and is logged at WARN before it is sent.
+// whose job outlived it, or failed) is left alone. The row is loaded and
+// marked as in flight in one statement before the SMTP transaction; a row
+// still marked so when an attempt starts was cut off by a crash, and is
+// logged at WARN before it is sent.
 func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	m, err := w.Store.OutboxMail(ctx, job.Args.OutboxID)
+	// Wall-clock time: these marks are about this process, not the domain clock.
+	start := time.Now()
+	m, err := w.Store.ClaimOutbox(ctx, job.Args.OutboxID, start, start.Add(w.jobTimeout()))
+	if errors.Is(err, store.ErrNotQueued) {
+		return nil
+	}
 	if err != nil {
 		return err
-	}
-	if m.Status != store.OutboxQueued {
-		return nil
 	}
 	log := w.Logger.With(slog.Int64("outbox_id", m.ID), slog.String("kind", m.Kind), slog.Int("attempt", job.Attempt))
 	if m.SendingSince.Valid {
 		log.Warn("mail_retry_after_interrupted_delivery", slog.Time("in_flight_since", m.SendingSince.Time),
 			slog.String("message_id", m.MessageID))
-	}
-	// Wall-clock time: these marks are about this process, not the domain clock.
-	start := time.Now()
-	if ok, err := w.Store.MarkSending(ctx, m.ID, start, start.Add(w.jobTimeout())); err != nil || !ok {
-		return err
 	}
 	sendErr := w.Sender.Send(ctx, m.MailFrom, m.Rcpt, m.Raw)
 	if sendErr == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,12 @@ import (
 	"github.com/klachtd/klachtd/templates"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(sinkEnv) != "" {
+		os.Exit(runSink()) // BenchmarkDeliver's SMTP sink
+	}
+	storetest.Main(m)
+}
 
 var now = time.Date(2026, 11, 2, 9, 0, 0, 0, deadline.Location())
 

@@ -7,7 +7,10 @@
 // back, neither the mail nor the job exists; SMTP is never spoken inside it.
 //
 // Delivery: the River worker loads the row and sends exactly the stored bytes
-// over SMTP with go-mail. A temporary failure (SMTP 4xx, network, timeout) is
+// over SMTP with go-mail, on a connection kept open from an earlier mail when
+// there is one (see SMTP: at most one idle per worker, ended after 30 s idle,
+// 100 mails or any failure; a kept connection found dead before the mail was
+// handed over is replaced at once, once). A temporary failure (SMTP 4xx, network, timeout) is
 // retried with exponential backoff, 30 s doubling to at most an hour, for about
 // five days; a permanent one (5xx), or running out of attempts, marks the row
 // failed and records a delivery_failed event on its case.
@@ -15,7 +18,8 @@
 // # At most once, and not held back
 //
 // A row that is no longer queued is never sent again, whatever job runs for
-// it. Before the SMTP transaction the row is marked in flight; after the
+// it. Before the SMTP transaction the row is loaded and marked in flight in
+// one statement (store.ClaimOutbox); after the
 // server's 250 the worker marks it sent, and while the database is away it
 // keeps that fact and retries the update for Worker.RecordFor (default 1m)
 // instead of failing the job, so a database restart or failover sends nothing

@@ -16,10 +16,11 @@ import (
 const DefaultFetchInterval = 50 * time.Millisecond
 
 // Delivery concurrency: deliveries at once per process, and the shortest
-// time between two fetches of jobs. One delivery is an SMTP connection and
-// three small commits, a few milliseconds; 16 at once keep up with an intake
-// drain of thousands of mails a second without opening more connections
-// to the relay than it allows a client (Postfix: 20 by default).
+// time between two fetches of jobs. One delivery is an SMTP transaction on a
+// kept connection and two small commits (claim, sent), a few milliseconds;
+// 16 at once keep up with an intake drain of thousands of mails a second
+// without opening more connections to the relay than it allows a client
+// (Postfix: 20 by default).
 const (
 	deliveryWorkers = 16
 	fetchCooldown   = 5 * time.Millisecond

@@ -1,16 +1,19 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/textproto"
 	"strconv"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
 
 	"github.com/klachtd/klachtd/internal/oauth"
 )
@@ -54,13 +57,35 @@ type SMTPOptions struct {
 	// invalidated, so that the retry of that delivery gets a new one; the
 	// delivery itself fails as temporary, like any authentication trouble.
 	Tokens oauth.TokenSource
+	// SessionIdle ends a connection unused for that long; default
+	// DefaultSessionIdle (30 s).
+	SessionIdle time.Duration
+	// MailsPerSession ends a connection after that many mails; default
+	// DefaultMailsPerSession (100).
+	MailsPerSession int
+	// Now is the clock for SessionIdle; default time.Now.
+	Now func() time.Time
 }
 
-// SMTP sends over an SMTP relay with go-mail, one connection per mail.
+// SMTP sends over an SMTP relay with go-mail. It keeps the connections it
+// opened for the next mails: a mail goes out on an idle connection when
+// there is one (MAIL FROM after the previous mail's 250), on a new one
+// (connect, EHLO, STARTTLS, AUTH) otherwise. At most one connection per
+// delivery worker stays idle; a connection is ended after SessionIdle
+// unused, after MailsPerSession mails, and after any failure, so a refused
+// mail never leaves state behind for the next one. When a reused connection
+// turns out dead before the mail was handed over (no answer to MAIL, RCPT,
+// DATA or while writing the message, or 421: the relay restarted or timed
+// it out), the mail was not refused: it is sent again at once, once, on a
+// new connection. A connection that fails after the whole message was
+// written (no answer to the final dot) is ambiguous: that failure is the
+// mail's, temporary, and retried by the queue, as without reuse.
 type SMTP struct {
-	opts   []gomail.Option
-	host   string
-	tokens oauth.TokenSource
+	opts    []gomail.Option
+	host    string
+	timeout time.Duration
+	tokens  oauth.TokenSource
+	pool    *pool
 }
 
 // NewSMTP validates o and returns a Sender.
@@ -107,45 +132,108 @@ func NewSMTP(o SMTPOptions) (*SMTP, error) {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(o.Username), gomail.WithPassword(o.Password))
 	}
-	return &SMTP{opts: opts, host: host, tokens: o.Tokens}, nil
+	p := &pool{idleFor: cmp.Or(o.SessionIdle, DefaultSessionIdle), maxMails: cmp.Or(o.MailsPerSession, DefaultMailsPerSession),
+		now: o.Now}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	return &SMTP{opts: opts, host: host, timeout: o.Timeout, tokens: o.Tokens, pool: p}, nil
 }
 
-// Send delivers raw to rcpt with envelope sender from.
+// Close ends the idle connections. SMTP stays usable: a later Send opens a
+// new one.
+func (s *SMTP) Close() error {
+	s.pool.closeIdle()
+	return nil
+}
+
+// Send delivers raw to rcpt with envelope sender from, on an idle
+// connection or a new one.
 func (s *SMTP) Send(ctx context.Context, from string, rcpt []string, raw []byte) error {
+	if sess := s.pool.get(); sess != nil {
+		handedOver, err := s.transact(ctx, sess, from, rcpt, raw)
+		if err == nil || handedOver || !stale(err) || ctx.Err() != nil {
+			return classify(err)
+		}
+		// The relay dropped the idle connection; the mail is not to blame.
+	}
+	sess, err := s.dial(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.transact(ctx, sess, from, rcpt, raw)
+	return classify(err)
+}
+
+// dial opens, greets and authenticates a new connection.
+func (s *SMTP) dial(ctx context.Context) (*session, error) {
 	c, err := gomail.NewClient(s.host, s.opts...)
 	if err != nil {
-		return &DeliveryError{Err: err}
+		return nil, &DeliveryError{Err: err}
 	}
 	tok, err := s.token(ctx, c)
 	if err != nil {
-		return &DeliveryError{Temporary: true, Err: err}
+		return nil, &DeliveryError{Temporary: true, Err: err}
 	}
 	sc, err := c.DialToSMTPClientWithContext(ctx)
 	if err != nil {
+		if sc != nil {
+			sc.Close()
+		}
 		if tok != "" && oauth.SMTPRejected(err) {
 			s.tokens.Invalidate(tok)
 		}
 		// Connection, TLS and authentication trouble is the relay's or the
 		// operator's to fix, never the mail's fault: keep it and retry.
-		return &DeliveryError{Temporary: true, Err: err}
+		return nil, &DeliveryError{Temporary: true, Err: err}
 	}
-	defer c.CloseWithSMTPClient(sc)
+	return &session{sc: sc}, nil
+}
+
+// transact sends one mail on sess and then keeps sess for the next mail, or
+// ends it after a failure. handedOver is true once the whole message was
+// written (the failure, if any, was in the answer to the final dot).
+func (s *SMTP) transact(ctx context.Context, sess *session, from string, rcpt []string, raw []byte) (handedOver bool, err error) {
+	deadline := time.Now().Add(s.timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	if err := sess.sc.UpdateDeadline(time.Until(deadline)); err != nil {
+		drop(sess, err)
+		return false, err
+	}
+	w, err := message(sess.sc, from, rcpt, raw)
+	if err != nil {
+		drop(sess, err)
+		return false, err
+	}
+	if err := w.Close(); err != nil { // the final dot, and the relay's answer
+		drop(sess, err)
+		return true, err
+	}
+	sess.mails++
+	s.pool.put(sess)
+	return true, nil
+}
+
+// message runs MAIL, RCPT and DATA and writes raw, all but the final dot.
+func message(sc *gosmtp.Client, from string, rcpt []string, raw []byte) (io.WriteCloser, error) {
 	if err := sc.Mail(from); err != nil {
-		return classify(err)
+		return nil, err
 	}
 	for _, r := range rcpt {
 		if err := sc.Rcpt(r); err != nil {
-			return classify(err)
+			return nil, err
 		}
 	}
 	w, err := sc.Data()
 	if err != nil {
-		return classify(err)
+		return nil, err
 	}
 	if _, err := w.Write(raw); err != nil {
-		return classify(err)
+		return nil, err
 	}
-	return classify(w.Close())
+	return w, nil
 }
 
 // token sets an OAuth2 access token as c's password (XOAUTH2) and returns

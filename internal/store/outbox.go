@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -96,6 +98,41 @@ func (s *Store) OutboxForCase(ctx context.Context, caseID int64) ([]OutboxMail, 
 	return ms, nil
 }
 
+// ErrNotQueued means a mail is no longer queued (sent or failed): nothing
+// is to be sent for it.
+var ErrNotQueued = errors.New("store: outbox mail not queued")
+
+// claimOutbox marks a queued row in flight and returns it with the mark it
+// had before: the sub-select locks the row and reads the old sending_since
+// (READ COMMITTED re-checks status = 'queued' after waiting for a lock).
+const claimOutbox = `
+	UPDATE outbox o SET sending_since = $2, sending_until = $3
+	FROM (SELECT id, sending_since FROM outbox WHERE id = $1 AND status = 'queued' FOR UPDATE) prev
+	WHERE o.id = prev.id
+	RETURNING o.id, o.case_id, o.kind, o.dedupe_key, o.message_id, o.mail_from, o.rcpt, o.subject, o.raw,
+		o.automatic, o.status, o.attempts, o.last_error, o.created_at, o.sent_at, prev.sending_since`
+
+// ClaimOutbox starts a delivery attempt of a queued mail in one round trip:
+// it marks the row in flight from at until until (as MarkSending) and
+// returns it as it was, so SendingSince is an earlier attempt's mark that
+// was never cleared (that attempt was cut off). A row that is no longer
+// queued is left alone: ErrNotQueued; a missing one is ErrNotFound.
+func (s *Store) ClaimOutbox(ctx context.Context, id int64, at, until time.Time) (*OutboxMail, error) {
+	var m OutboxMail
+	err := s.queryRowPrepared(ctx, claimOutbox, id, at, until).StructScan(&m)
+	if errors.Is(err, sql.ErrNoRows) {
+		var status string
+		err = s.db.GetContext(ctx, &status, `SELECT status FROM outbox WHERE id = $1`, id)
+		if err == nil {
+			err = ErrNotQueued
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: claim outbox %d: %w", id, notFound(err))
+	}
+	return &m, nil
+}
+
 // MarkSending records that a delivery attempt of a queued mail starts at at
 // and times out at until. It reports false, and changes nothing, when the
 // row is no longer queued (sent or failed meanwhile): then nothing is sent.
@@ -112,13 +149,14 @@ func (s *Store) MarkSending(ctx context.Context, id int64, at, until time.Time) 
 	return n == 1, nil
 }
 
+const markSent = `
+	UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = '',
+		sending_since = NULL, sending_until = NULL
+	WHERE id = $1`
+
 // MarkSent records a delivered mail.
 func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `
-		UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = '',
-			sending_since = NULL, sending_until = NULL
-		WHERE id = $1`, id, at)
-	if err != nil {
+	if _, err := s.execPrepared(ctx, markSent, id, at); err != nil {
 		return fmt.Errorf("store: mark sent: %w", err)
 	}
 	return nil
@@ -175,4 +213,27 @@ func (tx *Tx) RefersToOurMail(ctx context.Context, ids []string) (bool, error) {
 		return false, fmt.Errorf("store: refers to our mail: %w", err)
 	}
 	return ok, nil
+}
+
+// queryRowPrepared runs query on the pool as a statement prepared once per
+// connection (see prepared.go): the delivery workers' statements run
+// thousands of times a minute in a backlog, and lib/pq needs two round
+// trips and a fresh plan for an unprepared statement with parameters.
+func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) *sqlx.Row {
+	if s.prep != nil {
+		if st := s.prep.get(ctx, s.db, query); st != nil {
+			return st.QueryRowxContext(ctx, args...)
+		}
+	}
+	return s.db.QueryRowxContext(ctx, query, args...)
+}
+
+// execPrepared is queryRowPrepared for a statement without rows.
+func (s *Store) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s.prep != nil {
+		if st := s.prep.get(ctx, s.db, query); st != nil {
+			return st.ExecContext(ctx, args...)
+		}
+	}
+	return s.db.ExecContext(ctx, query, args...)
 }

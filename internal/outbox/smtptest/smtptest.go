@@ -34,12 +34,18 @@ type Server struct {
 	// before it is recorded and answered: it may block (a relay that hangs
 	// in DATA), and a non-nil error rejects the mail (nothing is recorded).
 	BeforeAccept func(Received) error
+	// CountOnly, when set before the first mail, counts accepted mails
+	// (Count) without keeping them (Mails stays empty): benchmarks.
+	CountOnly bool
 
-	srv    *smtp.Server
-	mu     sync.Mutex
-	mails  []Received
-	notify chan struct{}
-	oauth2 *xoauth2 // StartOAuth2: AUTH XOAUTH2 checked by introspection
+	srv      *smtp.Server
+	mu       sync.Mutex
+	mails    []Received
+	accepted int
+	conns    int
+	open     map[*smtp.Conn]bool
+	notify   chan struct{}
+	oauth2   *xoauth2 // StartOAuth2: AUTH XOAUTH2 checked by introspection
 }
 
 // Start listens on 127.0.0.1:0 and serves until Close.
@@ -51,7 +57,7 @@ func start(oauth2 *xoauth2) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Addr: ln.Addr().String(), notify: make(chan struct{}, 1), oauth2: oauth2}
+	s := &Server{Addr: ln.Addr().String(), notify: make(chan struct{}, 1), oauth2: oauth2, open: map[*smtp.Conn]bool{}}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
@@ -70,11 +76,40 @@ func (s *Server) Mails() []Received {
 	return append([]Received(nil), s.mails...)
 }
 
+// Count is how many mails were accepted so far (also with CountOnly).
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accepted
+}
+
+// Conns is how many connections clients have opened so far.
+func (s *Server) Conns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+// DropConnections closes every open client connection from the server's
+// side without a reply, as a relay that restarts or times idle sessions out
+// does; the server goes on accepting new ones.
+func (s *Server) DropConnections() {
+	s.mu.Lock()
+	var open []*smtp.Conn
+	for c := range s.open {
+		open = append(open, c)
+	}
+	s.mu.Unlock()
+	for _, c := range open {
+		c.Close() // logs the session out, which forgets c
+	}
+}
+
 // WaitFor blocks until at least n mails were received or ctx ends.
 func (s *Server) WaitFor(ctx context.Context, n int) ([]Received, error) {
 	for {
-		if m := s.Mails(); len(m) >= n {
-			return m, nil
+		if s.Count() >= n {
+			return s.Mails(), nil
 		}
 		select {
 		case <-s.notify:
@@ -85,16 +120,29 @@ func (s *Server) WaitFor(ctx context.Context, n int) ([]Received, error) {
 }
 
 // NewSession implements smtp.Backend.
-func (s *Server) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }
+func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conns++
+	s.open[c] = true
+	return &session{srv: s, conn: c}, nil
+}
 
 type session struct {
 	srv  *Server
+	conn *smtp.Conn
 	from string
 	rcpt []string
 }
 
-func (x *session) Reset()        { x.from, x.rcpt = "", nil }
-func (x *session) Logout() error { return nil }
+func (x *session) Reset() { x.from, x.rcpt = "", nil }
+
+func (x *session) Logout() error {
+	x.srv.mu.Lock()
+	defer x.srv.mu.Unlock()
+	delete(x.srv.open, x.conn)
+	return nil
+}
 
 // AuthMechanisms accepts PLAIN with any credentials, so clients that
 // authenticate can be tested too.
@@ -148,7 +196,10 @@ func (x *session) Data(r io.Reader) error {
 		}
 	}
 	x.srv.mu.Lock()
-	x.srv.mails = append(x.srv.mails, m)
+	x.srv.accepted++
+	if !x.srv.CountOnly {
+		x.srv.mails = append(x.srv.mails, m)
+	}
 	x.srv.mu.Unlock()
 	select {
 	case x.srv.notify <- struct{}{}:
