@@ -34,6 +34,11 @@ type Server struct {
 	// before it is recorded and answered: it may block (a relay that hangs
 	// in DATA), and a non-nil error rejects the mail (nothing is recorded).
 	BeforeAccept func(Received) error
+	// Discard, when set before the first mail, keeps no copy of accepted
+	// mails (Mails and WaitFor see none; OnMail still gets each): the
+	// intake benchmark's thousands of acknowledgements would otherwise
+	// count in the memory it measures.
+	Discard bool
 
 	srv    *smtp.Server
 	mu     sync.Mutex
@@ -147,9 +152,11 @@ func (x *session) Data(r io.Reader) error {
 			return err
 		}
 	}
-	x.srv.mu.Lock()
-	x.srv.mails = append(x.srv.mails, m)
-	x.srv.mu.Unlock()
+	if !x.srv.Discard {
+		x.srv.mu.Lock()
+		x.srv.mails = append(x.srv.mails, m)
+		x.srv.mu.Unlock()
+	}
 	select {
 	case x.srv.notify <- struct{}{}:
 	default:
