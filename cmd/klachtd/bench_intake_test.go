@@ -11,8 +11,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +37,7 @@ var (
 	benchMails  = flag.Int("intake-mails", 10000, "BenchmarkIntake: mails waiting in the mailbox before the drain")
 	benchSteady = flag.Int("intake-steady", 100, "BenchmarkIntake: mails delivered at intake-rate after the drain, for the latency figures")
 	benchRate   = flag.Float64("intake-rate", 5, "BenchmarkIntake: mails per second in the latency phase")
+	benchHeap   = flag.String("intake-heapprofile", "", "BenchmarkIntake: write a heap profile (after a GC) here when the backlog is drained")
 )
 
 // BenchmarkIntake is the whole intake path on real parts: a private Dovecot
@@ -110,6 +113,7 @@ func BenchmarkIntake(b *testing.B) {
 	drain := time.Since(start)
 	b.StopTimer()
 	intake := <-emptied
+	writeHeapProfile(b, *benchHeap)
 
 	lat, share := steadyLatency(b, dc, sink, n, seen)
 	stop()
@@ -555,6 +559,24 @@ func watchInboxEmpty(b *testing.B, a mailboxtest.Account, start time.Time) <-cha
 		}
 	}()
 	return out
+}
+
+// writeHeapProfile writes what the heap holds (after a GC) to path, when
+// set: what is left of the drain, to see what grows with the backlog.
+func writeHeapProfile(b *testing.B, path string) {
+	b.Helper()
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // resetPeakRSS gives the freed heap back to the OS and restarts VmHWM at

@@ -31,8 +31,8 @@
 // INTERNALDATE and RFC822.SIZE of UID lo..lo+4095 only, hands those mails
 // over, and lists the next window; after a window that held no mail, a
 // search finds the next UID, so gaps are jumped, not walked. So what a pass
-// holds is bounded by the window, not by the backlog: a backlog of 100 000
-// mails costs the memory of 10 000. Mails that arrive during a pass (above
+// holds is bounded by the window, not by the backlog (a pass used to list
+// the whole mailbox first: about 400 bytes per waiting mail). Mails that arrive during a pass (above
 // its highest UID) wait for the next pass, which their EXISTS starts.
 // Within a window the mails go in batches of up to 128 mails and 16 MB
 // (by RFC822.SIZE). A batch's bodies come with one UID FETCH BODY.PEEK[] (a mail over
