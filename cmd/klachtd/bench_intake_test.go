@@ -11,6 +11,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +37,7 @@ var (
 	benchMails  = flag.Int("intake-mails", 10000, "BenchmarkIntake: mails waiting in the mailbox before the drain")
 	benchSteady = flag.Int("intake-steady", 100, "BenchmarkIntake: mails delivered at intake-rate after the drain, for the latency figures")
 	benchRate   = flag.Float64("intake-rate", 5, "BenchmarkIntake: mails per second in the latency phase")
+	benchHeap   = flag.String("intake-heapprofile", "", "BenchmarkIntake: write a heap profile (after a GC) here when the backlog is drained")
 )
 
 // BenchmarkIntake is the whole intake path on real parts: a private Dovecot
@@ -43,6 +48,9 @@ var (
 //
 //   - drain-mails/s: the backlog, from the daemon's start until every mail is
 //     stored, moved out of INBOX and acknowledged (accepted by SMTP);
+//   - intake-mails/s: the backlog, from the daemon's start until INBOX is
+//     empty (every mail stored and moved; acknowledgements may still be on
+//     their way), looked at every 20 ms;
 //   - pg-commits/s: PostgreSQL's own single-row-commit rate on the same
 //     cluster (one connection, INSERT in autocommit), and drain-%-of-commits;
 //   - fetch-mails/s: Dovecot's bulk UID FETCH BODY.PEEK[] of the backlog;
@@ -51,8 +59,14 @@ var (
 //     while the daemon idles (IDLE);
 //   - daemon-p50-ms / daemon-p99-ms: the daemon's share of that, from the
 //     EXISTS that woke it from IDLE to the acknowledgement accepted;
-//   - peak-RSS-MB: the benchmark process's peak resident set (the daemon,
-//     plus the SMTP sink's copy of every acknowledgement);
+//   - peak-RSS-MB: the process's peak resident set (VmHWM) from the daemon's
+//     start: the set-up's garbage is given back to the OS and the peak reset
+//     (/proc/self/clear_refs) just before; the SMTP sink keeps no mails and
+//     the benchmark's own books are a bit per backlog mail, so the figure is
+//     the daemon's (plus the Go runtime and the test binary);
+//   - peak-heap-MB and peak-live-heap-MB: the Go heap's objects (live and
+//     not yet swept) and its live bytes after the last GC, both sampled
+//     every 10 ms from the daemon's start to its stop (runtime/metrics);
 //   - dup-acks and left-in-INBOX, which must be 0.
 //
 // It runs once whatever b.N is. Run it with make bench-intake.
@@ -68,7 +82,7 @@ func BenchmarkIntake(b *testing.B) {
 	}
 	defer pg.Stop()
 	dc := mailboxtest.StartDovecot(b)
-	sink := newAckSink(b)
+	sink := newAckSink(b, n, *benchSteady)
 
 	if err := fillMaildir(dc, n); err != nil {
 		b.Fatal(err)
@@ -77,6 +91,10 @@ func BenchmarkIntake(b *testing.B) {
 	commitRate := singleCommitRate(b, pg.DSN)
 
 	cfg := benchConfig(b, pg.DSN, dc, sink.srv.Addr)
+	// From here on the memory figures are the daemon's: what the set-up
+	// above allocated is given back to the OS and the peak RSS restarts.
+	rssReset := resetPeakRSS()
+	heap := sampleHeap()
 	d := &Daemon{Config: cfg, Migrate: true}
 	if err := d.Open(ctx); err != nil {
 		b.Fatal(err)
@@ -88,22 +106,33 @@ func BenchmarkIntake(b *testing.B) {
 	done := make(chan error, 1)
 	b.ResetTimer()
 	start := time.Now()
+	emptied := watchInboxEmpty(b, dc.Account, start)
 	go func() { done <- d.Run(runCtx) }()
 	sink.waitFor(b, n, 30*time.Minute)
 	waitInbox(b, dc.Account, 0, 5*time.Minute)
 	drain := time.Since(start)
 	b.StopTimer()
+	intake := <-emptied
+	writeHeapProfile(b, *benchHeap)
 
 	lat, share := steadyLatency(b, dc, sink, n, seen)
+	// An acknowledgement may be accepted before its mail's MOVE is through
+	// (a stop then leaves the move to the next run): stop only once INBOX
+	// is empty, or after a minute, so that left-in-INBOX counts mails the
+	// daemon left, not a move the stop cut short.
+	settleInbox(b, dc.Account, time.Minute)
 	stop()
 	if err := <-done; err != nil {
 		b.Error(err)
 	}
+	peakHeap, peakLive := heap.stop()
 	left := statusMessages(b, dc.Account, "INBOX")
 	dups := sink.duplicates()
 
 	drainRate := float64(n) / drain.Seconds()
+	intakeRate := float64(n) / intake.Seconds()
 	b.ReportMetric(drainRate, "drain-mails/s")
+	b.ReportMetric(intakeRate, "intake-mails/s")
 	b.ReportMetric(commitRate, "pg-commits/s")
 	b.ReportMetric(100*drainRate/commitRate, "drain-%-of-commits")
 	b.ReportMetric(fetchRate, "fetch-mails/s")
@@ -112,14 +141,17 @@ func BenchmarkIntake(b *testing.B) {
 	b.ReportMetric(ms(percentile(share, 50)), "daemon-p50-ms")
 	b.ReportMetric(ms(percentile(share, 99)), "daemon-p99-ms")
 	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+	b.ReportMetric(peakHeap, "peak-heap-MB")
+	b.ReportMetric(peakLive, "peak-live-heap-MB")
 	b.ReportMetric(float64(dups), "dup-acks")
 	b.ReportMetric(float64(left), "left-in-INBOX")
 	b.ReportMetric(0, "ns/op") // one run: the per-op time says nothing
-	b.Logf("mails=%d drain=%s (%.0f mails/s) pg single-row commits=%.0f/s (%.0f%%) dovecot bulk fetch=%.0f mails/s; "+
-		"steady %d at %.1f/s: ack p50 %.0f ms p99 %.0f ms, daemon share p50 %.0f ms p99 %.0f ms; peak RSS %.0f MB; dup acks %d; left in INBOX %d",
-		n, drain.Round(time.Millisecond), drainRate, commitRate, 100*drainRate/commitRate, fetchRate,
+	b.Logf("mails=%d drain=%s (%.0f mails/s) intake=%s (%.0f mails/s) pg single-row commits=%.0f/s (%.0f%%) dovecot bulk fetch=%.0f mails/s; "+
+		"steady %d at %.1f/s: ack p50 %.0f ms p99 %.0f ms, daemon share p50 %.0f ms p99 %.0f ms; "+
+		"peak RSS %.0f MB (reset at the daemon's start: %v), peak heap %.1f MB, peak live heap %.1f MB; dup acks %d; left in INBOX %d",
+		n, drain.Round(time.Millisecond), drainRate, intake.Round(time.Millisecond), intakeRate, commitRate, 100*drainRate/commitRate, fetchRate,
 		*benchSteady, *benchRate, ms(percentile(lat, 50)), ms(percentile(lat, 99)),
-		ms(percentile(share, 50)), ms(percentile(share, 99)), peakRSSMB(), dups, left)
+		ms(percentile(share, 50)), ms(percentile(share, 99)), peakRSSMB(), rssReset, peakHeap, peakLive, dups, left)
 	if dups != 0 || left != 0 {
 		b.Errorf("%d duplicate acknowledgements, %d mails left in INBOX", dups, left)
 	}
@@ -357,46 +389,49 @@ func (s *stamps) firstAfter(t time.Time) (time.Time, bool) {
 	return s.ts[i], true
 }
 
-// ackSink is the SMTP capture server, noting when each complaint's
-// acknowledgement (by In-Reply-To) was accepted.
+// ackSink is the SMTP capture server, counting the acknowledgements of
+// the backlog (by In-Reply-To) in a bit per mail, and noting when each
+// steady-phase mail's acknowledgement was accepted. It keeps no mail: its
+// memory is not the daemon's, and must not grow with the backlog.
 type ackSink struct {
-	srv   *smtptest.Server
-	mu    sync.Mutex
-	acked map[int]time.Time
-	count map[int]int
-	total int
-	more  chan struct{}
+	srv      *smtptest.Server
+	backlog  int
+	mu       sync.Mutex
+	seen     []uint64    // a bit per mail, backlog and steady
+	steadyAt []time.Time // by mail - backlog
+	distinct int
+	total    int
+	more     chan struct{}
 }
 
-func newAckSink(b *testing.B) *ackSink {
+func newAckSink(b *testing.B, backlog, steady int) *ackSink {
 	srv, err := smtptest.Start()
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { srv.Close() })
-	s := &ackSink{srv: srv, acked: map[int]time.Time{}, count: map[int]int{}, more: make(chan struct{}, 1)}
+	srv.CountOnly = true
+	s := &ackSink{srv: srv, backlog: backlog, seen: make([]uint64, (backlog+steady+63)/64),
+		steadyAt: make([]time.Time, steady), more: make(chan struct{}, 1)}
 	srv.OnMail = s.record
 	return s
 }
 
 func (s *ackSink) record(r smtptest.Received) {
 	at := time.Now()
-	msg, err := mail.ReadMessage(bytes.NewReader(r.Data))
-	if err != nil {
-		return
-	}
-	irt := msg.Header.Get("In-Reply-To")
-	num, _, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(irt), "<bench-"), "@")
-	i, err := strconv.Atoi(num)
-	if !ok || err != nil {
+	i, ok := ackOf(r.Data)
+	if !ok || i < 0 || i >= 64*len(s.seen) {
 		return
 	}
 	s.mu.Lock()
-	if _, seen := s.acked[i]; !seen {
-		s.acked[i] = at
-	}
-	s.count[i]++
 	s.total++
+	if s.seen[i/64]&(1<<(i%64)) == 0 {
+		s.seen[i/64] |= 1 << (i % 64)
+		s.distinct++
+		if j := i - s.backlog; j >= 0 && j < len(s.steadyAt) {
+			s.steadyAt[j] = at
+		}
+	}
 	s.mu.Unlock()
 	select {
 	case s.more <- struct{}{}:
@@ -404,34 +439,50 @@ func (s *ackSink) record(r smtptest.Received) {
 	}
 }
 
-func (s *ackSink) distinct() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.acked)
+// ackOf is the number of the bench mail that data acknowledges.
+func ackOf(data []byte) (int, bool) {
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		return 0, false
+	}
+	irt := msg.Header.Get("In-Reply-To")
+	num, _, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(irt), "<bench-"), "@")
+	i, err := strconv.Atoi(num)
+	return i, ok && err == nil
 }
 
+func (s *ackSink) acknowledged() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.distinct
+}
+
+// ackedAt is when steady-phase mail i was first acknowledged.
 func (s *ackSink) ackedAt(i int) (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.acked[i]
-	return t, ok
+	j := i - s.backlog
+	if j < 0 || j >= len(s.steadyAt) || s.steadyAt[j].IsZero() {
+		return time.Time{}, false
+	}
+	return s.steadyAt[j], true
 }
 
 func (s *ackSink) duplicates() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.total - len(s.acked)
+	return s.total - s.distinct
 }
 
 func (s *ackSink) waitFor(b *testing.B, n int, limit time.Duration) {
 	b.Helper()
 	deadline := time.NewTimer(limit)
 	defer deadline.Stop()
-	for s.distinct() < n {
+	for s.acknowledged() < n {
 		select {
 		case <-s.more:
 		case <-deadline.C:
-			b.Fatalf("%d of %d mails acknowledged after %s", s.distinct(), n, limit)
+			b.Fatalf("%d of %d mails acknowledged after %s", s.acknowledged(), n, limit)
 		}
 	}
 }
@@ -460,6 +511,17 @@ func waitInbox(b *testing.B, a mailboxtest.Account, want int, limit time.Duratio
 	}
 }
 
+// settleInbox waits, looking every 20 ms, until INBOX is empty or limit
+// has passed; what is left then is counted by the caller.
+func settleInbox(b *testing.B, a mailboxtest.Account, limit time.Duration) {
+	b.Helper()
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if statusMessages(b, a, "INBOX") == 0 {
+			return
+		}
+	}
+}
+
 func statusMessages(b *testing.B, a mailboxtest.Account, mailbox string) int {
 	b.Helper()
 	c, err := a.Dial()
@@ -485,6 +547,102 @@ func percentile(ds []time.Duration, p int) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// watchInboxEmpty looks at INBOX every 20 ms on a connection of its own
+// and sends how long after start it first held no mail (the intake rate's
+// clock: every mail stored and moved).
+func watchInboxEmpty(b *testing.B, a mailboxtest.Account, start time.Time) <-chan time.Duration {
+	b.Helper()
+	c, err := a.Dial()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make(chan time.Duration, 1)
+	go func() {
+		defer c.Close()
+		for {
+			data, err := c.Status("INBOX", &imap.StatusOptions{NumMessages: true}).Wait()
+			if err != nil {
+				b.Error(err)
+				out <- time.Since(start)
+				return
+			}
+			if *data.NumMessages == 0 {
+				out <- time.Since(start)
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	return out
+}
+
+// writeHeapProfile writes what the heap holds (after a GC) to path, when
+// set: what is left of the drain, to see what grows with the backlog.
+func writeHeapProfile(b *testing.B, path string) {
+	b.Helper()
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// resetPeakRSS gives the freed heap back to the OS and restarts VmHWM at
+// the current resident set (Linux >= 4.0: "5" to /proc/self/clear_refs).
+// It reports whether the reset worked; if not, peak-RSS-MB includes the
+// set-up.
+func resetPeakRSS() bool {
+	debug.FreeOSMemory()
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
+// heapSampler records the Go heap's peaks, every 10 ms, until stop.
+type heapSampler struct {
+	quit chan struct{}
+	done chan [2]float64
+}
+
+func sampleHeap() *heapSampler {
+	h := &heapSampler{quit: make(chan struct{}), done: make(chan [2]float64, 1)}
+	go h.run()
+	return h
+}
+
+func (h *heapSampler) run() {
+	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	var peak [2]float64
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		metrics.Read(samples)
+		for i, s := range samples {
+			if s.Value.Kind() == metrics.KindUint64 {
+				peak[i] = max(peak[i], float64(s.Value.Uint64())/(1<<20))
+			}
+		}
+		select {
+		case <-h.quit:
+			h.done <- peak
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// stop ends the sampling and returns the peaks in MB: heap objects, live heap.
+func (h *heapSampler) stop() (heap, live float64) {
+	close(h.quit)
+	p := <-h.done
+	return p[0], p[1]
+}
 
 // peakRSSMB is this process's peak resident set (VmHWM) in MB.
 func peakRSSMB() float64 {

@@ -25,16 +25,25 @@
 //
 // # Batches
 //
-// A pass works through the mailbox in batches of up to 128 mails and 16 MB
-// (by RFC822.SIZE; memory per pass stays bounded whatever the backlog). A
-// batch's bodies come with one UID FETCH BODY.PEEK[] (a mail over
-// MaxMessageBytes is fetched alone, partially). Its mails are handed over
-// in UID order: when the Handler is a BatchHandler, up to 64 at a time to
-// HandleBatch, which stores them in ONE transaction with one savepoint per
-// mail (and stops taking mails after its time budget: the rest are handed
-// over again at once); otherwise, and for a mail that failed before, one at
-// a time to Handle. The mails that committed are moved with one UID MOVE
-// per destination folder once the batch is through (or its first failure).
+// A pass works through the mailbox in windows of 4096 UIDs: it finds the
+// lowest and highest UID (a NOOP, then UID SEARCH RETURN (MIN MAX) with
+// ESEARCH, else a plain UID SEARCH read into ranges), lists the flags,
+// INTERNALDATE and RFC822.SIZE of UID lo..lo+4095 only, hands those mails
+// over, and lists the next window; after a window that held no mail, a
+// search finds the next UID, so gaps are jumped, not walked. So what a pass
+// holds is bounded by the window, not by the backlog (a pass used to list
+// the whole mailbox first: about 400 bytes per waiting mail). Mails that
+// arrive during a pass (above its highest UID) wait for the next pass, which
+// their EXISTS starts. Within a window the mails go in batches of up to 128
+// mails and 16 MB (by RFC822.SIZE). A batch's bodies come with one UID FETCH
+// BODY.PEEK[] (a mail over MaxMessageBytes is fetched alone, partially). Its
+// mails are handed over in UID order: when the Handler is a BatchHandler, up
+// to 64 at a time to HandleBatch, which stores them in ONE transaction with
+// one savepoint per mail (and stops taking mails after its time budget: the
+// rest are handed over again at once); otherwise, and for a mail that failed
+// before, one at a time to Handle. The mails that committed are moved with
+// one UID MOVE per destination folder once the batch is through (or its
+// first failure).
 //
 // "One mail, one transaction" became "one mail, one savepoint": each mail
 // is still stored all or nothing (its savepoint is released or rolled back

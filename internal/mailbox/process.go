@@ -27,18 +27,49 @@ type meta struct {
 // listing and the fetch: nothing to do.
 var errGone = errors.New("mailbox: mail no longer in the mailbox")
 
-// pass handles every mail in the mailbox in UID order and moves it, a batch
-// at a time (see batch.go). It stops at the first error, so that the
-// checkpoint never skips a mail.
+// pass handles every mail in the mailbox in UID order and moves it, a
+// window of UIDs at a time (window.go), a batch at a time within it
+// (batch.go). It stops at the first error, so that the checkpoint never
+// skips a mail. Mails that arrive during the pass (above the highest UID at
+// its start) wait for the next one, which their EXISTS starts.
 func (s *session) pass(ctx context.Context) (int, error) {
 	last, err := s.lastUID(ctx)
 	if err != nil {
 		return 0, err
 	}
-	pending, err := s.pending()
+	lo, hi, err := s.bounds()
 	if err != nil {
 		return 0, err
 	}
+	n := 0
+	for lo != 0 && lo <= hi {
+		if ctx.Err() != nil {
+			return n, nil // stopping: the rest waits for the next run
+		}
+		end := windowEnd(lo, hi, s.w.window)
+		pending, err := s.fetchMeta(lo, end)
+		if err != nil {
+			return n, err
+		}
+		if s.w.onWindow != nil {
+			s.w.onWindow(len(pending))
+		}
+		done, err := s.window(ctx, pending, last)
+		n += done
+		if err != nil || ctx.Err() != nil {
+			return n, err
+		}
+		if lo = end + 1; len(pending) == 0 && lo != 0 && lo <= hi {
+			if lo, err = s.nextUID(lo, hi); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, s.expungeDeleted()
+}
+
+// window hands over the mails of one window, a batch at a time.
+func (s *session) window(ctx context.Context, pending []meta, last uint32) (int, error) {
 	n := 0
 	for len(pending) > 0 {
 		if ctx.Err() != nil {
@@ -52,7 +83,7 @@ func (s *session) pass(ctx context.Context) (int, error) {
 			return n, err
 		}
 	}
-	return n, s.expungeDeleted()
+	return n, nil
 }
 
 // lastUID is the committed checkpoint, or 0 when UIDVALIDITY changed (then
@@ -72,37 +103,15 @@ func (s *session) lastUID(ctx context.Context) (uint32, error) {
 	return 0, nil
 }
 
-// pending lists every mail in the mailbox, in UID order. A NOOP first makes
-// the server report mail that arrived since the last command.
-func (s *session) pending() ([]meta, error) {
-	var uids []imap.UID
-	err := s.do(func() error {
-		if err := s.c.Noop().Wait(); err != nil {
-			return err
-		}
-		data, err := s.c.UIDSearch(&imap.SearchCriteria{}, nil).Wait()
-		if err != nil {
-			return err
-		}
-		uids = data.AllUIDs()
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("mailbox: search %s: %w", s.w.o.Mailbox, err)
-	}
-	if len(uids) == 0 {
-		return nil, nil
-	}
-	return s.fetchMeta(uids)
-}
-
-func (s *session) fetchMeta(uids []imap.UID) ([]meta, error) {
+// fetchMeta lists the mails of UID lo..hi (an explicit range: no "*"), in
+// UID order, with their flags, INTERNALDATE and RFC822.SIZE.
+func (s *session) fetchMeta(lo, hi imap.UID) ([]meta, error) {
 	opts := &imap.FetchOptions{UID: true, Flags: true, InternalDate: true, RFC822Size: true}
 	var msgs []meta
 	err := s.do(func() error {
-		bufs, err := s.c.Fetch(imap.UIDSetNum(uids...), opts).Collect()
+		bufs, err := s.c.Fetch(imap.UIDSet{imap.UIDRange{Start: lo, Stop: hi}}, opts).Collect()
 		for _, b := range bufs {
-			if b.UID == 0 {
+			if b.UID < lo || b.UID > hi {
 				continue
 			}
 			msgs = append(msgs, meta{uid: b.UID, internalDate: b.InternalDate, size: b.RFC822Size,
@@ -111,7 +120,7 @@ func (s *session) fetchMeta(uids []imap.UID) ([]meta, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("mailbox: fetch flags and sizes: %w", err)
+		return nil, fmt.Errorf("mailbox: fetch flags and sizes of uids %d:%d: %w", lo, hi, err)
 	}
 	slices.SortFunc(msgs, func(a, b meta) int { return cmp.Compare(a.uid, b.uid) })
 	return msgs, nil

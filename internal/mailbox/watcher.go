@@ -19,6 +19,11 @@ type Watcher struct {
 	// seen, when set, is called when the server's EXISTS wakes the
 	// watcher from IDLE (see SeenNewMail).
 	seen func()
+	// window is how many UIDs a pass lists at once (windowUIDs; tests
+	// make it small); onWindow, when set, is told how many mails each
+	// listing held.
+	window   uint32
+	onWindow func(metas int)
 }
 
 type failKey struct{ uidValidity, uid uint32 }
@@ -34,6 +39,7 @@ func New(o Options) (*Watcher, error) {
 		log:      o.Logger.With(slog.String("mailbox", o.Mailbox), slog.String("address", o.Address)),
 		trigger:  make(chan struct{}, 1),
 		failures: make(map[failKey]int),
+		window:   windowUIDs,
 	}, nil
 }
 

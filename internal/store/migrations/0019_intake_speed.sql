@@ -12,10 +12,15 @@
 -- reads a handful of pages.
 ALTER INDEX outbox_rcpt_auto SET (fastupdate = off);
 
--- A delivery updates its outbox row twice (in flight, then sent). None of
--- the columns it changes is indexed, so the update can stay on the row's
--- page (a HOT update, no index touched) when the page has room: leave room.
-ALTER TABLE outbox SET (fillfactor = 60);
+-- Every delivery updates its outbox row twice (claimed in flight, then
+-- sent) and never changes an indexed column. With half of each new page
+-- left free both updates stay on the row's page (HOT: no new entries in the
+-- outbox's indexes, the GIN on rcpt among them). BenchmarkDeliver, 5000
+-- mails on a durable cluster: HOT updates 47% -> 98%, WAL per mail 4.4 ->
+-- 2.4 KB, PostgreSQL CPU per mail 474 -> 400 us. The price is about twice
+-- the heap for the outbox (rows of a few KB, removed by the retention
+-- purge); pages written before this migration keep their fill.
+ALTER TABLE outbox SET (fillfactor = 50);
 
 -- The raw bytes of every mail in and out are compressed by TOAST when a row
 -- passes about 2 KB, that is nearly always. PostgreSQL's own pglz costs
