@@ -69,7 +69,7 @@ func (s *session) batch(ctx context.Context, ms []meta, last uint32) (int, error
 			n, err = s.several(ctx, group, &moves)
 		}
 		if err != nil {
-			return moves.n(), errors.Join(err, s.moveBatch(&moves))
+			return moves.n(), errors.Join(err, s.settleMoves(), s.moveBatch(&moves))
 		}
 		mails = mails[n:]
 		if ctx.Err() != nil {
@@ -78,7 +78,35 @@ func (s *session) batch(ctx context.Context, ms []meta, last uint32) (int, error
 			return moves.n(), nil
 		}
 	}
-	return moves.n(), s.moveBatch(&moves)
+	return moves.n(), s.moveLater(moves)
+}
+
+// moveLater moves a batch's committed mails while the next batch is fetched
+// and stored: it waits for the MOVE of the batch before (its error is
+// moveLater's), then sends this batch's and returns without waiting for
+// the answer; settleMoves waits for it. Only with MOVE, one command per
+// folder: the COPY fallback (and its \Deleted bookkeeping) stays in line.
+// A mail still moves only after its transaction committed; a move that
+// fails ends the pass like any failed command, and its mails, committed,
+// are handed over again, deduplicated and moved on the next pass.
+func (s *session) moveLater(moves batchMoves) error {
+	if err := s.settleMoves(); err != nil || !s.canMove() {
+		return errors.Join(err, s.moveBatch(&moves))
+	}
+	done := make(chan error, 1)
+	s.moving = done
+	go func() { done <- s.moveBatch(&moves) }()
+	return nil
+}
+
+// settleMoves waits for the MOVE that moveLater left in progress.
+func (s *session) settleMoves() error {
+	if s.moving == nil {
+		return nil
+	}
+	err := <-s.moving
+	s.moving = nil
+	return err
 }
 
 // group is the next mails to hand over in one transaction: up to txMails

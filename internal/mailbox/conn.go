@@ -24,8 +24,10 @@ type watchdogConn struct {
 	net.Conn
 	timeout time.Duration
 
-	mu    sync.Mutex
-	armed bool
+	mu sync.Mutex
+	// armed counts the commands in progress: a batch's MOVE may still be
+	// waiting for its answer while the next batch is fetched (batch.go).
+	armed int
 }
 
 // Read extends the deadline before each read while armed, so a slow but
@@ -33,7 +35,7 @@ type watchdogConn struct {
 // connection: readers above retry, and must not get another timeout's grace.
 func (c *watchdogConn) Read(p []byte) (int, error) {
 	c.mu.Lock()
-	if c.armed {
+	if c.armed > 0 {
 		c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
 	}
 	c.mu.Unlock()
@@ -55,16 +57,19 @@ func (c *watchdogConn) SetDeadline(t time.Time) error { return c.Conn.SetWriteDe
 // arrives within the timeout.
 func (c *watchdogConn) arm() {
 	c.mu.Lock()
-	c.armed = true
+	c.armed++
 	c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
 	c.mu.Unlock()
 }
 
-// disarm lets reads wait forever (between commands, during IDLE).
+// disarm ends one arm; when no command is in progress any more, reads may
+// wait forever (between commands, during IDLE).
 func (c *watchdogConn) disarm() {
 	c.mu.Lock()
-	c.armed = false
-	c.Conn.SetReadDeadline(time.Time{})
+	if c.armed--; c.armed <= 0 {
+		c.armed = 0
+		c.Conn.SetReadDeadline(time.Time{})
+	}
 	c.mu.Unlock()
 }
 

@@ -32,7 +32,13 @@ var errGone = errors.New("mailbox: mail no longer in the mailbox")
 // (batch.go). It stops at the first error, so that the checkpoint never
 // skips a mail. Mails that arrive during the pass (above the highest UID at
 // its start) wait for the next one, which their EXISTS starts.
-func (s *session) pass(ctx context.Context) (int, error) {
+func (s *session) pass(ctx context.Context) (n int, err error) {
+	defer func() { err = errors.Join(err, s.settleMoves()) }()
+	return s.windows(ctx)
+}
+
+// windows is pass without waiting for the last batch's MOVE.
+func (s *session) windows(ctx context.Context) (int, error) {
 	last, err := s.lastUID(ctx)
 	if err != nil {
 		return 0, err
@@ -65,7 +71,7 @@ func (s *session) pass(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	return n, s.expungeDeleted()
+	return n, errors.Join(s.settleMoves(), s.expungeDeleted())
 }
 
 // window hands over the mails of one window, a batch at a time.

@@ -22,6 +22,9 @@ type session struct {
 	// server without UIDPLUS: see expungeDeleted.
 	needExpunge bool
 	lastMoved   imap.UID
+	// moving is the outcome of a batch's MOVE still in progress (moveLater),
+	// nil when none is.
+	moving chan error
 }
 
 // open dials, logs in, makes sure the folders exist and selects the mailbox.
