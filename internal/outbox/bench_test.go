@@ -127,6 +127,7 @@ func BenchmarkDeliver(b *testing.B) {
 	b.ReportMetric(float64(db1.wal-db0.wal)/float64(n), "wal-B/mail")
 	b.ReportMetric(hot["outbox"], "outbox-hot-%")
 	b.ReportMetric(hot["river_job"], "river-hot-%")
+	b.ReportMetric(hot["wal_sync"]/float64(n), "wal-syncs/mail")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -195,7 +196,8 @@ func dbStats(b *testing.B, s *store.Store) pgStats {
 }
 
 // hotUpdates is the share of updates of outbox and river_job rows that were
-// HOT (no index entries written). The statistics are flushed when a backend
+// HOT (no index entries written), and (as "wal_sync") the WAL flushes since
+// the cluster started. The statistics are flushed when a backend
 // ends: the pool's connections are closed first, and the figures read once
 // PostgreSQL has let them go.
 func hotUpdates(b *testing.B, s *store.Store) map[string]float64 {
@@ -216,13 +218,17 @@ func hotUpdates(b *testing.B, s *store.Store) map[string]float64 {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	var syncs float64
+	if err := conn.QueryRowContext(context.Background(), `SELECT wal_sync FROM pg_stat_wal`).Scan(&syncs); err != nil {
+		b.Fatal(err)
+	}
 	rows, err := conn.QueryContext(context.Background(), `SELECT pg_stat_clear_snapshot() IS NULL, relname,
 		100.0 * n_tup_hot_upd / greatest(n_tup_upd, 1) FROM pg_stat_user_tables WHERE relname IN ('outbox', 'river_job')`)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer rows.Close()
-	hot := map[string]float64{}
+	hot := map[string]float64{"wal_sync": syncs}
 	for rows.Next() {
 		var ok bool
 		var name string

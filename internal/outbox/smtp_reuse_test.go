@@ -175,7 +175,8 @@ func TestNoAnswerAfterTheDataIsNotRetriedAtOnce(t *testing.T) {
 	}
 }
 
-// A connection idle longer than SessionIdle is not used again.
+// A connection idle longer than SessionIdle is not used again; Close ends
+// the idle ones, and SMTP still sends afterwards.
 func TestIdleConnectionIsNotReused(t *testing.T) {
 	ctx := context.Background()
 	var mu sync.Mutex
@@ -194,7 +195,22 @@ func TestIdleConnectionIsNotReused(t *testing.T) {
 		t.Errorf("%d connections, want 2 (reused after 59m, new after an hour idle)", c)
 	}
 	s.Close()
+	if !eventually(func() bool { return srv.OpenConns() == 0 }) {
+		t.Errorf("%d connections still open after Close, want 0", srv.OpenConns())
+	}
 	if err := sendNumbered(ctx, s, 4, "jan@example.nl"); err != nil || srv.Conns() != 3 {
 		t.Errorf("send after Close: %v, %d connections; want sent on a third", err, srv.Conns())
 	}
+}
+
+// eventually polls cond for up to 5 seconds: the relay ends its side of a
+// connection after the client's QUIT has been answered.
+func eventually(cond func() bool) bool {
+	for range 500 {
+		if cond() {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return false
 }

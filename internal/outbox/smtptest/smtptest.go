@@ -90,6 +90,13 @@ func (s *Server) Conns() int {
 	return s.conns
 }
 
+// OpenConns is how many client connections are open now.
+func (s *Server) OpenConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.open)
+}
+
 // DropConnections closes every open client connection from the server's
 // side without a reply, as a relay that restarts or times idle sessions out
 // does; the server goes on accepting new ones.
