@@ -105,12 +105,14 @@ func BenchmarkIntake(b *testing.B) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	b.ResetTimer()
+	cpu0 := cpuNow(pg.PostmasterPID(), dc.PID())
 	start := time.Now()
 	emptied := watchInboxEmpty(b, dc.Account, start)
 	go func() { done <- d.Run(runCtx) }()
 	sink.waitFor(b, n, 30*time.Minute)
 	waitInbox(b, dc.Account, 0, 5*time.Minute)
 	drain := time.Since(start)
+	cpu := cpuNow(pg.PostmasterPID(), dc.PID()).since(cpu0, n)
 	b.StopTimer()
 	intake := <-emptied
 	writeHeapProfile(b, *benchHeap)
@@ -140,6 +142,9 @@ func BenchmarkIntake(b *testing.B) {
 	b.ReportMetric(ms(percentile(lat, 99)), "ack-p99-ms")
 	b.ReportMetric(ms(percentile(share, 50)), "daemon-p50-ms")
 	b.ReportMetric(ms(percentile(share, 99)), "daemon-p99-ms")
+	b.ReportMetric(cpu.self, "cpu-us/mail-daemon+sink")
+	b.ReportMetric(cpu.pg, "cpu-us/mail-postgres")
+	b.ReportMetric(cpu.dovecot, "cpu-us/mail-dovecot")
 	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 	b.ReportMetric(peakHeap, "peak-heap-MB")
 	b.ReportMetric(peakLive, "peak-live-heap-MB")
@@ -148,10 +153,10 @@ func BenchmarkIntake(b *testing.B) {
 	b.ReportMetric(0, "ns/op") // one run: the per-op time says nothing
 	b.Logf("mails=%d drain=%s (%.0f mails/s) intake=%s (%.0f mails/s) pg single-row commits=%.0f/s (%.0f%%) dovecot bulk fetch=%.0f mails/s; "+
 		"steady %d at %.1f/s: ack p50 %.0f ms p99 %.0f ms, daemon share p50 %.0f ms p99 %.0f ms; "+
-		"peak RSS %.0f MB (reset at the daemon's start: %v), peak heap %.1f MB, peak live heap %.1f MB; dup acks %d; left in INBOX %d",
+		"CPU per mail: daemon+sink %.0f us, PostgreSQL %.0f us, Dovecot %.0f us; peak RSS %.0f MB (reset at the daemon's start: %v), peak heap %.1f MB, peak live heap %.1f MB; dup acks %d; left in INBOX %d",
 		n, drain.Round(time.Millisecond), drainRate, intake.Round(time.Millisecond), intakeRate, commitRate, 100*drainRate/commitRate, fetchRate,
 		*benchSteady, *benchRate, ms(percentile(lat, 50)), ms(percentile(lat, 99)),
-		ms(percentile(share, 50)), ms(percentile(share, 99)), peakRSSMB(), rssReset, peakHeap, peakLive, dups, left)
+		ms(percentile(share, 50)), ms(percentile(share, 99)), cpu.self, cpu.pg, cpu.dovecot, peakRSSMB(), rssReset, peakHeap, peakLive, dups, left)
 	if dups != 0 || left != 0 {
 		b.Errorf("%d duplicate acknowledgements, %d mails left in INBOX", dups, left)
 	}
@@ -664,4 +669,63 @@ func ownerOf(fi os.FileInfo) (uid, gid int) {
 		return int(st.Uid), int(st.Gid)
 	}
 	return os.Getuid(), os.Getgid()
+}
+
+// cpuTimes are CPU seconds (user and system) of this process (the daemon
+// and the SMTP sink), of the PostgreSQL server with its backends, and of
+// Dovecot with its imap processes.
+type cpuTimes struct{ self, pg, dovecot float64 }
+
+// cpuNow reads the CPU time of this process and of the process trees under
+// the postmaster and the Dovecot master, reaped children included.
+func cpuNow(postmaster, dovecot int) cpuTimes {
+	type proc struct {
+		ppid int
+		cpu  float64
+	}
+	procs := map[int]proc{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		raw, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+2:]))
+		if len(f) < 15 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		var ticks float64
+		for _, i := range []int{11, 12, 13, 14} { // utime, stime, cutime, cstime
+			v, _ := strconv.ParseFloat(f[i], 64)
+			ticks += v
+		}
+		procs[pid] = proc{ppid: ppid, cpu: ticks / 100} // USER_HZ
+	}
+	under := func(root int) float64 {
+		var sum float64
+		for pid, p := range procs {
+			for q := pid; q > 1; q = procs[q].ppid {
+				if q == root {
+					sum += p.cpu
+					break
+				}
+			}
+		}
+		return sum
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	self := time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	return cpuTimes{self: self, pg: under(postmaster), dovecot: under(dovecot)}
+}
+
+// since is the CPU time from c0 to c per mail, in microseconds.
+func (c cpuTimes) since(c0 cpuTimes, mails int) cpuTimes {
+	per := func(a, b float64) float64 { return (a - b) * 1e6 / float64(mails) }
+	return cpuTimes{self: per(c.self, c0.self), pg: per(c.pg, c0.pg), dovecot: per(c.dovecot, c0.dovecot)}
 }

@@ -71,20 +71,56 @@ func (w *Worker) RescueAfter() time.Duration {
 	return t + w.recordFor() + min(t, maxRescueMargin)
 }
 
-// Work sends one row. A row that is no longer queued (sent by an earlier try
-// whose job outlived it, or failed) is left alone. The row is loaded and
-// marked as in flight in one statement before the SMTP transaction; a row
-// still marked so when an attempt starts was cut off by a crash, and is
-// logged at WARN before it is sent.
+// Work sends the rows of a job in order: one row (a mail queued alone), or
+// the outgoing mails of one intake transaction (EnqueueMany: a run of new
+// complaints' acknowledgements and notifications), so that a backlog costs
+// River one job per run instead of one per mail. Every row is claimed,
+// sent and marked on its own, exactly as a job of one: the at-most-once
+// rules hold per row. A row that is no longer queued (sent by an earlier
+// try whose job outlived it, or failed) is left alone. The row is loaded
+// and marked as in flight in one statement before the SMTP transaction; a
+// row still marked so when an attempt starts was cut off by a crash, and is
+// logged at WARN before it is sent. A row that fails for good is marked
+// failed and the others go on; when any row failed temporarily the job
+// fails and River retries it later (the rows sent meanwhile are skipped
+// then); when rows failed only for good the job is cancelled.
 func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	// Wall-clock time: these marks are about this process, not the domain clock.
 	start := time.Now()
-	m, err := w.Store.ClaimOutbox(ctx, job.Args.OutboxID, start, start.Add(w.jobTimeout()))
+	until := start.Add(w.jobTimeout())
+	var temporary, permanent []error
+	for _, id := range job.Args.ids() {
+		if err := ctx.Err(); err != nil {
+			temporary = append(temporary, err) // the job's time is up: the rest on the retry
+			break
+		}
+		forGood, err := w.deliver(ctx, job, id, until)
+		switch {
+		case err == nil:
+		case forGood:
+			permanent = append(permanent, err)
+		default:
+			temporary = append(temporary, err)
+		}
+	}
+	if len(temporary) > 0 {
+		return errors.Join(temporary...)
+	}
+	if len(permanent) > 0 {
+		return river.JobCancel(errors.Join(permanent...))
+	}
+	return nil
+}
+
+// deliver claims, sends and marks one row; forGood says the row failed for
+// good (it is marked failed).
+func (w *Worker) deliver(ctx context.Context, job *river.Job[DeliverArgs], id int64, until time.Time) (forGood bool, err error) {
+	m, err := w.Store.ClaimOutbox(ctx, id, time.Now(), until)
 	if errors.Is(err, store.ErrNotQueued) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	log := w.Logger.With(slog.Int64("outbox_id", m.ID), slog.String("kind", m.Kind), slog.Int("attempt", job.Attempt))
 	if m.SendingSince.Valid {
@@ -95,15 +131,15 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	if sendErr == nil {
 		log.Info("mail_sent", slog.String("message_id", m.MessageID))
 		w.delivered(m.Kind, "sent")
-		return w.recordSent(ctx, log, m.ID)
+		return false, w.recordSent(ctx, log, m.ID)
 	}
-	err = w.recordFailure(ctx, log, job, m.ID, sendErr)
-	if permanent := !IsTemporary(sendErr) || job.Attempt >= job.MaxAttempts; permanent {
+	forGood, err = w.recordFailure(ctx, log, job, m.ID, sendErr)
+	if forGood {
 		w.delivered(m.Kind, "failed")
 	} else {
 		w.delivered(m.Kind, "retry")
 	}
-	return err
+	return forGood, err
 }
 
 // recordSent marks the row sent. The SMTP server has the mail: failing the
@@ -142,19 +178,21 @@ func (w *Worker) markSent(ctx context.Context, id int64) error {
 
 // recordFailure records a failed attempt; it is written even when the job's
 // context ended (a timeout), so that the row does not look in flight.
-func (w *Worker) recordFailure(ctx context.Context, log *slog.Logger, job *river.Job[DeliverArgs], id int64, sendErr error) error {
+// forGood: the failure is permanent, or the job's last attempt; the row is
+// marked failed.
+func (w *Worker) recordFailure(ctx context.Context, log *slog.Logger, job *river.Job[DeliverArgs], id int64, sendErr error) (forGood bool, err error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
-	permanent := !IsTemporary(sendErr) || job.Attempt >= job.MaxAttempts
-	if err := w.Store.MarkAttemptFailed(ctx, id, w.Now(), sendErr.Error(), permanent); err != nil {
-		return errors.Join(sendErr, err)
+	forGood = !IsTemporary(sendErr) || job.Attempt >= job.MaxAttempts
+	if err := w.Store.MarkAttemptFailed(ctx, id, w.Now(), sendErr.Error(), forGood); err != nil {
+		return false, errors.Join(sendErr, err)
 	}
-	if permanent {
+	if forGood {
 		log.Error("mail_failed", slog.Any("error", sendErr))
-		return river.JobCancel(sendErr)
+		return true, sendErr
 	}
 	log.Warn("mail_retry", slog.Any("error", sendErr))
-	return sendErr
+	return false, sendErr
 }
 
 // NextRetry backs off 30 s, 1 m, 2 m, … up to an hour between attempts. A job

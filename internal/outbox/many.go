@@ -8,14 +8,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/klachtd/klachtd/internal/store"
 )
 
 // EnqueueMany is Enqueue for many mails at once (the new complaints of an
 // intake batch): they are rendered in parallel, their rows written with one
-// statement and their delivery jobs with another. Every mail must be new: a
+// statement, and ONE delivery job sends them all, in order (Worker.Work). Every mail must be new: a
 // dedupe key used before fails the whole call (store.ErrNotAllInserted), so
 // that the caller can take its mails one at a time instead. The result is
 // in the order of ms.
@@ -38,14 +36,14 @@ func (q *Queue) EnqueueMany(ctx context.Context, tx *store.Tx, ms []Mail) ([]Enq
 	if err := tx.InsertOutboxes(ctx, rows); err != nil {
 		return nil, err
 	}
-	jobs := make([]river.InsertManyParams, len(rows))
+	ids := make([]int64, len(rows))
 	out := make([]Enqueued, len(rows))
 	for i, r := range rows {
-		jobs[i] = river.InsertManyParams{Args: DeliverArgs{OutboxID: r.ID}}
+		ids[i] = r.ID
 		out[i] = Enqueued{ID: r.ID, MessageID: r.MessageID, Inserted: true}
 	}
-	if _, err := q.river.InsertManyTx(ctx, tx.Tx.Tx, jobs); err != nil {
-		return nil, fmt.Errorf("outbox: queue deliveries: %w", err)
+	if _, err := q.river.InsertTx(ctx, tx.Tx.Tx, DeliverArgs{OutboxIDs: ids}, nil); err != nil {
+		return nil, fmt.Errorf("outbox: queue delivery: %w", err)
 	}
 	return out, nil
 }

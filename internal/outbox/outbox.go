@@ -2,7 +2,8 @@
 //
 // A mail to send is rendered in full (headers, text and HTML, attachments, our
 // own Message-ID) and written as a row of the outbox table, together with a
-// River job that will deliver it, in the caller's transaction — the same one
+// River job that will deliver it (one job for all the mails of an
+// EnqueueMany: a run of new complaints), in the caller's transaction — the same one
 // that stores the state change that causes the mail. If that transaction rolls
 // back, neither the mail nor the job exists; SMTP is never spoken inside it.
 //
@@ -70,9 +71,19 @@ import (
 	"github.com/klachtd/klachtd/templates"
 )
 
-// DeliverArgs is the River job that delivers one outbox row.
+// DeliverArgs is the River job that delivers outbox rows: one (OutboxID),
+// or several in order (OutboxIDs: the mails of one EnqueueMany).
 type DeliverArgs struct {
-	OutboxID int64 `json:"outbox_id"`
+	OutboxID  int64   `json:"outbox_id,omitempty"`
+	OutboxIDs []int64 `json:"outbox_ids,omitempty"`
+}
+
+// ids are the rows of the job, in order.
+func (a DeliverArgs) ids() []int64 {
+	if len(a.OutboxIDs) > 0 {
+		return a.OutboxIDs
+	}
+	return []int64{a.OutboxID}
 }
 
 // Kind names the job in River's table.

@@ -362,3 +362,12 @@ func (d *Dovecot) Deliver(raw []byte) error {
 func (d *Dovecot) Append(mailbox string, raw []byte, date time.Time) error {
 	return d.AppendIMAP(mailbox, raw, date)
 }
+
+// PID is the Dovecot master's process id, for a benchmark that counts the
+// CPU time of Dovecot and its imap processes.
+func (d *Dovecot) PID() int {
+	if d.cmd == nil || d.cmd.Process == nil {
+		return 0
+	}
+	return d.cmd.Process.Pid
+}
