@@ -56,7 +56,9 @@ func dumpIntake(t *testing.T, s *store.Store) string {
 		`SELECT c.ref, o.kind, replace(o.dedupe_key, c.id::text, 'case'), o.rcpt, o.subject, o.automatic, o.status,
 			length(o.raw) > 0 FROM outbox o JOIN cases c ON c.id = o.case_id ORDER BY c.ref, o.id`,
 		`SELECT a.kind, a.mailbox, a.domain, o.kind FROM auto_answers a JOIN outbox o ON o.id = a.outbox_id ORDER BY a.outbox_id`,
-		`SELECT count(*) FROM river_job`,
+		// Every queued mail has a delivery job (one per mail, or one per run).
+		`SELECT count(*) FROM outbox o WHERE EXISTS (SELECT 1 FROM river_job j
+			WHERE (j.args->>'outbox_id')::bigint = o.id OR j.args->'outbox_ids' @> to_jsonb(o.id))`,
 	} {
 		rows, err := s.DB().Query(q)
 		if err != nil {
@@ -112,7 +114,7 @@ func (l *runLog) Handle(_ context.Context, r slog.Record) error {
 // A batch stored with runs set-wise (fresh.go) writes exactly what the same
 // mails write one transaction each (Handle): the same cases with their
 // references in UID order, mails, events in order, acknowledgements,
-// notifications, cap counts and delivery jobs; the runs are cut by a bulk
+// notifications, cap counts and a delivery job for every mail; the runs are cut by a bulk
 // mail (review), a copy of an earlier mail (stored once) and the
 // per-mailbox cap (burger1's fourth mail of the day opens a case for review
 // without acknowledgement).

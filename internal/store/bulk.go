@@ -287,7 +287,7 @@ type FreshFacts struct {
 }
 
 // FreshFactsOf looks up every mail of ms in one statement, and counts the
-// answers of kind to anyone since since (up to upTo.All). Like
+// answers of kind to anyone since since (as CountAutoAnswersUpTo does). Like
 // CountAutoAnswersUpTo it first takes the caps' transaction lock.
 func (tx *Tx) FreshFactsOf(ctx context.Context, ms []FreshMail, kind string, mailboxSince, since time.Time, upTo AutoAnswerCounts) ([]FreshFacts, int, error) {
 	if err := tx.lockCaps(ctx); err != nil {
@@ -303,10 +303,10 @@ func (tx *Tx) FreshFactsOf(ctx context.Context, ms []FreshMail, kind string, mai
 			(SELECT count(*) FROM outbox WHERE automatic AND rcpt @> ARRAY[lower(u.addr)] AND created_at >= $6),
 			(SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $5 AND mailbox = u.mb AND at >= $6 LIMIT $8) m),
 			(SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $5 AND domain = u.dom AND at >= $7 LIMIT $9) d),
-			(SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $5 AND at >= $7 LIMIT $10) a)
+			(SELECT coalesce(sum(n), 0) FROM auto_answer_minutes WHERE kind = $5 AND minute >= date_trunc('minute', $7::timestamptz))
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, addr, mb, dom, n)
 		ORDER BY n`,
-		ids, addrs, mbs, doms, kind, mailboxSince, since, upTo.Mailbox, upTo.Domain, upTo.All)
+		ids, addrs, mbs, doms, kind, mailboxSince, since, upTo.Mailbox, upTo.Domain)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: facts of new mails: %w", err)
 	}

@@ -42,10 +42,11 @@ func (tx *Tx) CountAutoAnswers(ctx context.Context, kind, mailbox, domain string
 	return tx.CountAutoAnswersUpTo(ctx, kind, mailbox, domain, mailboxSince, since, all)
 }
 
-// CountAutoAnswersUpTo is CountAutoAnswers with each count stopping at its
-// cap in upTo: a cap needs to know "at the cap or over", and counting no
-// further keeps the count's cost bounded by the cap, not by the day's
-// answers (a backlog of thousands). It first takes a transaction lock, so
+// CountAutoAnswersUpTo is CountAutoAnswers with the mailbox's and the
+// domain's counts stopping at their caps in upTo: a cap needs to know "at
+// the cap or over", and counting no further keeps the count's cost bounded
+// by the cap, not by the day's answers (a backlog of thousands). The count
+// to anyone comes from the per-minute counts (allSince), whatever its cap. It first takes a transaction lock, so
 // that intake transactions on several mailboxes (or instances) count one
 // after the other and a cap holds exactly.
 func (tx *Tx) CountAutoAnswersUpTo(ctx context.Context, kind, mailbox, domain string, mailboxSince, since time.Time, upTo AutoAnswerCounts) (AutoAnswerCounts, error) {
@@ -56,13 +57,18 @@ func (tx *Tx) CountAutoAnswersUpTo(ctx context.Context, kind, mailbox, domain st
 	err := tx.QueryRowxContext(ctx, `
 		SELECT (SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $1 AND mailbox = $2 AND at >= $4 LIMIT $6) m),
 		       (SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $1 AND domain = $3 AND at >= $5 LIMIT $7) d),
-		       (SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $1 AND at >= $5 LIMIT $8) a)`,
-		kind, mailbox, domain, mailboxSince, since, upTo.Mailbox, upTo.Domain, upTo.All).Scan(&c.Mailbox, &c.Domain, &c.All)
+		       (`+allSince+`)`,
+		kind, mailbox, domain, mailboxSince, since, upTo.Mailbox, upTo.Domain).Scan(&c.Mailbox, &c.Domain, &c.All)
 	if err != nil {
 		return c, fmt.Errorf("store: count auto answers: %w", err)
 	}
 	return c, nil
 }
+
+// allSince counts the answers of kind $1 to anyone since $5, from the
+// per-minute counts (migration 0020): from the start of $5's minute, so at
+// most a minute more than asked, never less; upTo.All is not needed.
+const allSince = `SELECT coalesce(sum(n), 0) FROM auto_answer_minutes WHERE kind = $1 AND minute >= date_trunc('minute', $5::timestamptz)`
 
 // capsLock is whether a Tx holds the caps' transaction lock.
 type capsLock int
