@@ -217,12 +217,14 @@ func (s *SMTP) transact(ctx context.Context, sess *session, from string, rcpt []
 }
 
 // message runs MAIL, RCPT and DATA and writes raw, all but the final dot.
+// go-mail's client sends the address as given: RFC 5321 wants it in angle
+// brackets, and strict relays refuse it without.
 func message(sc *gosmtp.Client, from string, rcpt []string, raw []byte) (io.WriteCloser, error) {
-	if err := sc.Mail(from); err != nil {
+	if err := sc.Mail("<" + from + ">"); err != nil {
 		return nil, err
 	}
 	for _, r := range rcpt {
-		if err := sc.Rcpt(r); err != nil {
+		if err := sc.Rcpt("<" + r + ">"); err != nil {
 			return nil, err
 		}
 	}
