@@ -220,6 +220,9 @@ func (s *SMTP) transact(ctx context.Context, sess *session, from string, rcpt []
 // go-mail's client sends the address as given: RFC 5321 wants it in angle
 // brackets, and strict relays refuse it without.
 func message(sc *gosmtp.Client, from string, rcpt []string, raw []byte) (io.WriteCloser, error) {
+	if ok, _ := sc.Extension("PIPELINING"); ok {
+		return pipelined(sc, from, rcpt, raw)
+	}
 	if err := sc.Mail("<" + from + ">"); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klachtd/klachtd/internal/outbox"
 )
@@ -20,7 +21,7 @@ func TestEnvelopeAddressesAreBracketed(t *testing.T) {
 	}
 	defer ln.Close()
 	lines := make(chan []string, 1)
-	go scriptedRelay(ln, lines)
+	go scriptedRelay(ln, lines, false)
 	s, err := outbox.NewSMTP(outbox.SMTPOptions{Address: ln.Addr().String(), TLS: "none", HeloName: "gemeente.example"})
 	if err != nil {
 		t.Fatal(err)
@@ -37,9 +38,38 @@ func TestEnvelopeAddressesAreBracketed(t *testing.T) {
 	}
 }
 
+// A relay that offers PIPELINING gets MAIL, RCPT and DATA in one go: this
+// one answers none of them before it has read all three (a client that
+// waits for each answer would hang until its timeout).
+func TestEnvelopeIsPipelined(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	lines := make(chan []string, 1)
+	go scriptedRelay(ln, lines, true)
+	s, err := outbox.NewSMTP(outbox.SMTPOptions{Address: ln.Addr().String(), TLS: "none", HeloName: "gemeente.example",
+		Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcpt := []string{"jan@example.nl", "piet@example.nl"}
+	if err := s.Send(context.Background(), "klachten@gemeente.example", rcpt, []byte("Subject: a\r\n\r\na\r\n")); err != nil {
+		t.Fatalf("pipelined send: %v", err)
+	}
+	s.Close()
+	got := strings.Join(<-lines, "\n")
+	want := "MAIL FROM:<klachten@gemeente.example> BODY=8BITMIME\nRCPT TO:<jan@example.nl>\nRCPT TO:<piet@example.nl>\nDATA"
+	if !strings.Contains(got, want) {
+		t.Errorf("the relay got\n%s\nwant\n%s", got, want)
+	}
+}
+
 // scriptedRelay answers one SMTP session on ln with fixed replies and sends
-// the command lines it read (not the message) on lines.
-func scriptedRelay(ln net.Listener, lines chan<- []string) {
+// the command lines it read (not the message) on lines. With pipelining it
+// offers PIPELINING and holds the answers to MAIL and RCPT until DATA.
+func scriptedRelay(ln net.Listener, lines chan<- []string, pipelining bool) {
 	var got []string
 	defer func() { lines <- got }()
 	c, err := ln.Accept()
@@ -47,9 +77,11 @@ func scriptedRelay(ln net.Listener, lines chan<- []string) {
 		return
 	}
 	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
 	r := bufio.NewReader(c)
 	c.Write([]byte("220 relay\r\n"))
 	inData := false
+	var held []byte // answers held back until DATA (pipelining)
 	for {
 		l, err := r.ReadString('\n')
 		if err != nil {
@@ -61,13 +93,20 @@ func scriptedRelay(ln net.Listener, lines chan<- []string) {
 			inData = false
 			c.Write([]byte("250 queued\r\n"))
 		case inData:
+		case strings.HasPrefix(l, "EHLO") && pipelining:
+			got = append(got, l)
+			c.Write([]byte("250-relay\r\n250-PIPELINING\r\n250 8BITMIME\r\n"))
 		case strings.HasPrefix(l, "EHLO"):
 			got = append(got, l)
 			c.Write([]byte("250-relay\r\n250 8BITMIME\r\n"))
 		case l == "DATA":
 			got = append(got, l)
 			inData = true
-			c.Write([]byte("354 go on\r\n"))
+			c.Write(append(held, "354 go on\r\n"...))
+			held = nil
+		case pipelining && (strings.HasPrefix(l, "MAIL") || strings.HasPrefix(l, "RCPT")):
+			got = append(got, l)
+			held = append(held, "250 ok\r\n"...)
 		case l == "QUIT":
 			got = append(got, l)
 			c.Write([]byte("221 bye\r\n"))
