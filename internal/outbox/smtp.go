@@ -79,7 +79,9 @@ type SMTPOptions struct {
 // it out), the mail was not refused: it is sent again at once, once, on a
 // new connection. A connection that fails after the whole message was
 // written (no answer to the final dot) is ambiguous: that failure is the
-// mail's, temporary, and retried by the queue, as without reuse.
+// mail's, temporary, and retried by the queue, as without reuse. With a
+// relay that offers PIPELINING, MAIL, RCPT and DATA go in one round trip
+// (see pipelined).
 type SMTP struct {
 	opts    []gomail.Option
 	host    string
