@@ -11,7 +11,8 @@
 // over SMTP with go-mail, on a connection kept open from an earlier mail when
 // there is one (see SMTP: at most one idle per worker, ended after 30 s idle,
 // 100 mails or any failure; a kept connection found dead before the mail was
-// handed over is replaced at once, once). A temporary failure (SMTP 4xx, network, timeout) is
+// handed over is replaced at once, once; MAIL, RCPT and DATA are pipelined
+// when the relay offers it). A temporary failure (SMTP 4xx, network, timeout) is
 // retried with exponential backoff, 30 s doubling to at most an hour, for about
 // five days; a permanent one (5xx), or running out of attempts, marks the row
 // failed and records a delivery_failed event on its case.

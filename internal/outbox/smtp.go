@@ -79,7 +79,9 @@ type SMTPOptions struct {
 // it out), the mail was not refused: it is sent again at once, once, on a
 // new connection. A connection that fails after the whole message was
 // written (no answer to the final dot) is ambiguous: that failure is the
-// mail's, temporary, and retried by the queue, as without reuse.
+// mail's, temporary, and retried by the queue, as without reuse. With a
+// relay that offers PIPELINING, MAIL, RCPT and DATA go in one round trip
+// (see pipelined).
 type SMTP struct {
 	opts    []gomail.Option
 	host    string
@@ -217,12 +219,17 @@ func (s *SMTP) transact(ctx context.Context, sess *session, from string, rcpt []
 }
 
 // message runs MAIL, RCPT and DATA and writes raw, all but the final dot.
+// go-mail's client sends the address as given: RFC 5321 wants it in angle
+// brackets, and strict relays refuse it without.
 func message(sc *gosmtp.Client, from string, rcpt []string, raw []byte) (io.WriteCloser, error) {
-	if err := sc.Mail(from); err != nil {
+	if ok, _ := sc.Extension("PIPELINING"); ok {
+		return pipelined(sc, from, rcpt, raw)
+	}
+	if err := sc.Mail("<" + from + ">"); err != nil {
 		return nil, err
 	}
 	for _, r := range rcpt {
-		if err := sc.Rcpt(r); err != nil {
+		if err := sc.Rcpt("<" + r + ">"); err != nil {
 			return nil, err
 		}
 	}

@@ -214,3 +214,28 @@ func eventually(cond func() bool) bool {
 	}
 	return false
 }
+
+// One of two recipients refused while the relay still takes DATA (it has a
+// valid recipient) under pipelining: the mail fails as before, permanent
+// for a 5xx, and nothing reaches the other recipient either (the session is
+// cut before the final dot); the next mail goes out.
+func TestRefusedRecipientUnderPipeliningSendsNothing(t *testing.T) {
+	ctx := context.Background()
+	s, srv := reuseSender(t, outbox.SMTPOptions{})
+	srv.Reject = func(rcpt string) *smtp.SMTPError {
+		if rcpt == "weg@example.nl" {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		}
+		return nil
+	}
+	err := s.Send(ctx, "klachten@gemeente.example", []string{"jan@example.nl", "weg@example.nl"}, []byte("Subject: a\r\n\r\na\r\n"))
+	if err == nil || outbox.IsTemporary(err) || !strings.Contains(err.Error(), "550") {
+		t.Fatalf("a refused recipient = %v, want a permanent failure naming 550", err)
+	}
+	if n := srv.Count(); n != 0 {
+		t.Fatalf("%d mails accepted after a refused recipient, want 0", n)
+	}
+	if err := sendNumbered(ctx, s, 2, "kees@example.nl"); err != nil || srv.Count() != 1 {
+		t.Errorf("next mail: %v, %d accepted; want it sent", err, srv.Count())
+	}
+}

@@ -127,7 +127,8 @@ func quit(s *session) {
 // answered (the session is sane), by closing it when the connection failed.
 func drop(s *session, err error) {
 	var te *textproto.Error
-	if errors.As(err, &te) {
+	var aborted *abortedData
+	if errors.As(err, &te) && !errors.As(err, &aborted) {
 		quit(s)
 		return
 	}
