@@ -298,7 +298,11 @@ func (tx *Tx) FreshFactsOf(ctx context.Context, ms []FreshMail, kind string, mai
 		ids, addrs = append(ids, Clean(m.MessageID)), append(addrs, Clean(m.Address))
 		mbs, doms = append(mbs, Clean(m.Mailbox)), append(doms, Clean(m.Domain))
 	}
-	rows, err := tx.QueryContext(ctx, `
+	// Unprepared, so planned for its values each time: the generic plan
+	// of a prepared statement looked the addresses up with a scan of the
+	// outbox instead of its GIN index (9.8 ms per run of 64 after 10 000
+	// mails, against 1.5 ms planned per call).
+	rows, err := tx.Tx.QueryContext(ctx, `
 		SELECT EXISTS (SELECT 1 FROM messages WHERE message_id = u.id),
 			(SELECT count(*) FROM outbox WHERE automatic AND rcpt @> ARRAY[lower(u.addr)] AND created_at >= $6),
 			(SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $5 AND mailbox = u.mb AND at >= $6 LIMIT $8) m),
