@@ -75,8 +75,10 @@ func (w *Worker) RescueAfter() time.Duration {
 // the outgoing mails of one intake transaction (EnqueueMany: a run of new
 // complaints' acknowledgements and notifications), so that a backlog costs
 // River one job per run instead of one per mail. Every row is claimed,
-// sent and marked on its own, exactly as a job of one: the at-most-once
-// rules hold per row. A row that is no longer queued (sent by an earlier
+// sent and marked on its own, as in a job of one, so the at-most-once rules
+// hold per row; only the sent-mark of a row is written by the statement
+// that claims the next one, which follows it at once (one commit instead of
+// two per mail), and the last row's on its own. A row that is no longer queued (sent by an earlier
 // try whose job outlived it, or failed) is left alone. The row is loaded
 // and marked as in flight in one statement before the SMTP transaction; a
 // row still marked so when an attempt starts was cut off by a crash, and is
@@ -89,17 +91,25 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	start := time.Now()
 	until := start.Add(w.jobTimeout())
 	var temporary, permanent []error
+	var mark *sentMark
 	for _, id := range job.Args.ids() {
 		if err := ctx.Err(); err != nil {
 			temporary = append(temporary, err) // the job's time is up: the rest on the retry
 			break
 		}
-		forGood, err := w.deliver(ctx, job, id, until)
+		var forGood bool
+		var err error
+		forGood, mark, err = w.deliver(ctx, job, id, until, mark)
 		switch {
 		case err == nil:
 		case forGood:
 			permanent = append(permanent, err)
 		default:
+			temporary = append(temporary, err)
+		}
+	}
+	if mark != nil {
+		if err := w.recordSent(ctx, mark.log, mark.id); err != nil {
 			temporary = append(temporary, err)
 		}
 	}
@@ -112,15 +122,24 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	return nil
 }
 
-// deliver claims, sends and marks one row; forGood says the row failed for
-// good (it is marked failed).
-func (w *Worker) deliver(ctx context.Context, job *river.Job[DeliverArgs], id int64, until time.Time) (forGood bool, err error) {
-	m, err := w.Store.ClaimOutbox(ctx, id, time.Now(), until)
+// sentMark is a row the relay accepted whose sent-mark is still to be
+// written: with the claim of the job's next row, which follows at once
+// (one statement and one commit for both), or on its own after the last.
+type sentMark struct {
+	id  int64
+	log *slog.Logger
+}
+
+// deliver claims row id (writing mark's sent-mark with the claim), sends it
+// and returns its own sent-mark, or marks it failed; forGood says the row
+// failed for good.
+func (w *Worker) deliver(ctx context.Context, job *river.Job[DeliverArgs], id int64, until time.Time, mark *sentMark) (forGood bool, sent *sentMark, err error) {
+	m, err := w.claim(ctx, id, until, mark)
 	if errors.Is(err, store.ErrNotQueued) {
-		return false, nil
+		return false, nil, nil
 	}
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	log := w.Logger.With(slog.Int64("outbox_id", m.ID), slog.String("kind", m.Kind), slog.Int("attempt", job.Attempt))
 	if m.SendingSince.Valid {
@@ -131,7 +150,7 @@ func (w *Worker) deliver(ctx context.Context, job *river.Job[DeliverArgs], id in
 	if sendErr == nil {
 		log.Info("mail_sent", slog.String("message_id", m.MessageID))
 		w.delivered(m.Kind, "sent")
-		return false, w.recordSent(ctx, log, m.ID)
+		return false, &sentMark{id: m.ID, log: log}, nil
 	}
 	forGood, err = w.recordFailure(ctx, log, job, m.ID, sendErr)
 	if forGood {
@@ -139,7 +158,25 @@ func (w *Worker) deliver(ctx context.Context, job *river.Job[DeliverArgs], id in
 	} else {
 		w.delivered(m.Kind, "retry")
 	}
-	return forGood, err
+	return forGood, nil, err
+}
+
+// claim claims row id; with mark, the same statement marks that row sent.
+// When the statement fails the mark is written on its own (recordSent,
+// which keeps trying through a database restart) before the claim's error
+// is returned.
+func (w *Worker) claim(ctx context.Context, id int64, until time.Time, mark *sentMark) (*store.OutboxMail, error) {
+	if mark == nil {
+		return w.Store.ClaimOutbox(ctx, id, time.Now(), until)
+	}
+	m, err := w.Store.ClaimOutboxAfterSent(ctx, mark.id, w.Now(), id, time.Now(), until)
+	if err == nil || errors.Is(err, store.ErrNotQueued) {
+		return m, err
+	}
+	if rerr := w.recordSent(ctx, mark.log, mark.id); rerr != nil {
+		return nil, errors.Join(err, rerr)
+	}
+	return nil, err
 }
 
 // recordSent marks the row sent. The SMTP server has the mail: failing the

@@ -21,8 +21,10 @@
 //
 // A row that is no longer queued is never sent again, whatever job runs for
 // it. Before the SMTP transaction the row is loaded and marked in flight in
-// one statement (store.ClaimOutbox); after the
-// server's 250 the worker marks it sent, and while the database is away it
+// one statement (store.ClaimOutbox); after the server's 250 the worker marks
+// it sent (in a job of several rows with the statement that claims the next
+// row, which follows at once: store.ClaimOutboxAfterSent), and while the
+// database is away it
 // keeps that fact and retries the update for Worker.RecordFor (default 1m)
 // instead of failing the job, so a database restart or failover sends nothing
 // twice. A mail can be sent twice only when the process dies between the

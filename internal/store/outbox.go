@@ -133,6 +133,36 @@ func (s *Store) ClaimOutbox(ctx context.Context, id int64, at, until time.Time) 
 	return &m, nil
 }
 
+// claimOutboxAfterSent is markSent of one row and claimOutbox of another
+// in one statement.
+const claimOutboxAfterSent = `
+	WITH sent AS (
+		UPDATE outbox SET status = 'sent', sent_at = $5, attempts = attempts + 1, last_error = '',
+			sending_since = NULL, sending_until = NULL
+		WHERE id = $4
+	)` + claimOutbox
+
+// ClaimOutboxAfterSent is MarkSent(sent, sentAt) and ClaimOutbox(id, at,
+// until) in one statement and one commit: a delivery job that sends several
+// rows records each row's 250 with the claim of the next, which follows it
+// at once. The mark is written whether or not id is still queued; when the
+// statement fails, neither is.
+func (s *Store) ClaimOutboxAfterSent(ctx context.Context, sent int64, sentAt time.Time, id int64, at, until time.Time) (*OutboxMail, error) {
+	var m OutboxMail
+	err := s.queryRowPrepared(ctx, claimOutboxAfterSent, id, at, until, sent, sentAt).StructScan(&m)
+	if errors.Is(err, sql.ErrNoRows) {
+		var status string
+		err = s.db.GetContext(ctx, &status, `SELECT status FROM outbox WHERE id = $1`, id)
+		if err == nil {
+			err = ErrNotQueued
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: claim outbox %d: %w", id, notFound(err))
+	}
+	return &m, nil
+}
+
 // MarkSending records that a delivery attempt of a queued mail starts at at
 // and times out at until. It reports false, and changes nothing, when the
 // row is no longer queued (sent or failed meanwhile): then nothing is sent.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -60,5 +61,48 @@ func TestOutboxLeavesRoomForHOTUpdates(t *testing.T) {
 		`SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid = 'outbox'::regclass`).Scan(pq.Array(&opts))
 	if err != nil || len(opts) != 1 || opts[0] != "fillfactor=50" {
 		t.Errorf("outbox storage options %v (%v), want fillfactor=50", opts, err)
+	}
+}
+
+// ClaimOutboxAfterSent marks one row sent and claims another in one
+// statement; the mark is written also when the other row is no longer
+// queued.
+func TestClaimOutboxAfterSent(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var ids []int64
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		for i := range 3 {
+			m := &store.OutboxMail{Kind: "ack", MessageID: fmt.Sprintf("after-%d@x", i), MailFrom: "k@x", Rcpt: []string{"a@x"},
+				Raw: []byte("x"), CreatedAt: now}
+			if _, err := tx.InsertOutbox(ctx, m); err != nil {
+				return err
+			}
+			ids = append(ids, m.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimOutbox(ctx, ids[0], now, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.ClaimOutboxAfterSent(ctx, ids[0], now, ids[1], now, now.Add(time.Minute))
+	if err != nil || m.ID != ids[1] {
+		t.Fatalf("claim after sent: %+v, %v", m, err)
+	}
+	if got, _ := s.OutboxMail(ctx, ids[0]); got.Status != store.OutboxSent || got.SendingSince.Valid {
+		t.Errorf("the first row is %s (in flight %v), want sent", got.Status, got.SendingSince.Valid)
+	}
+	if err := s.MarkAttemptFailed(ctx, ids[2], now, "550", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimOutboxAfterSent(ctx, ids[1], now, ids[2], now, now.Add(time.Minute)); !errors.Is(err, store.ErrNotQueued) {
+		t.Fatalf("claiming a failed row: %v, want ErrNotQueued", err)
+	}
+	if got, _ := s.OutboxMail(ctx, ids[1]); got.Status != store.OutboxSent {
+		t.Errorf("the second row is %s, want sent although the third could not be claimed", got.Status)
 	}
 }
