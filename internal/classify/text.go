@@ -27,6 +27,25 @@ func norm(s string, limit int) string {
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
+		if r < utf8.RuneSelf { // ASCII, most of a mail: no table look-ups
+			switch {
+			case r == ' ' || (r >= '\t' && r <= '\r'):
+				space = true
+				continue
+			case r == '"' || r == '\\':
+				continue
+			case r == '`':
+				r = '\''
+			case 'A' <= r && r <= 'Z':
+				r += 'a' - 'A'
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(byte(r))
+			continue
+		}
 		switch {
 		case unicode.IsSpace(r) || r == utf8.RuneError:
 			space = true
