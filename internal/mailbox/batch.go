@@ -17,7 +17,7 @@ import (
 // mail always makes a batch): memory per pass stays bounded whatever the
 // backlog.
 const (
-	batchMails = 128
+	batchMails = 256
 	batchBytes = 16 << 20
 )
 

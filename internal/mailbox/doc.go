@@ -34,7 +34,7 @@
 // holds is bounded by the window, not by the backlog (a pass used to list
 // the whole mailbox first: about 400 bytes per waiting mail). Mails that
 // arrive during a pass (above its highest UID) wait for the next pass, which
-// their EXISTS starts. Within a window the mails go in batches of up to 128
+// their EXISTS starts. Within a window the mails go in batches of up to 256
 // mails and 16 MB (by RFC822.SIZE). A batch's bodies come with one UID FETCH
 // BODY.PEEK[] (a mail over MaxMessageBytes is fetched alone, partially). Its
 // mails are handed over in UID order: when the Handler is a BatchHandler, up
@@ -43,7 +43,12 @@
 // rest are handed over again at once); otherwise, and for a mail that failed
 // before, one at a time to Handle. The mails that committed are moved with
 // one UID MOVE per destination folder once the batch is through (or its
-// first failure).
+// first failure); with MOVE, that command goes on while the next batch is
+// fetched and stored (moveLater), and the pass waits for it before it ends
+// or moves again. A MOVE that fails ends the pass like any failed command:
+// its mails are committed, so they are handed over again, deduplicated and
+// moved on the next pass. (256 rather than 128 mails per FETCH and MOVE cut
+// Dovecot's CPU per mail by a sixth in the intake benchmark.)
 //
 // "One mail, one transaction" became "one mail, one savepoint": each mail
 // is still stored all or nothing (its savepoint is released or rolled back
@@ -56,7 +61,7 @@
 // over again, deduplicated and moved, as after any crash between commit and
 // move) or a transaction that never committed (its mails are all still
 // there). One commit for up to 64 mails, one FETCH and one MOVE for up to
-// 128 is where a backlog drains faster: the reference counter and the caps'
+// 256 is where a backlog drains faster: the reference counter and the caps'
 // lock are taken once per transaction instead of once per mail. When mail
 // trickles in, a batch is one mail, so an acknowledgement waits for nobody.
 // Batches are not handed over concurrently: one transaction in hand at a
