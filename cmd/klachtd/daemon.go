@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -78,6 +80,7 @@ func (d *Daemon) Open(ctx context.Context) error {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	tuneGC()
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -280,5 +283,20 @@ func (d *Daemon) recordCheck(checkErr error) {
 	d.Metrics.MailboxChecked(d.Config.IMAP.Mailbox, d.Now(), checkErr)
 	if err := d.Store.ForAccount(d.account()).RecordCheck(ctx, d.Config.IMAP.Mailbox, d.Now(), checkErr); err != nil && !d.outage.Report("intake_status", err) {
 		d.Logger.Error("record_check_failed", slog.Any("error", err))
+	}
+}
+
+// daemonGCPercent is the garbage collector's target unless GOGC is set. The
+// daemon's live heap is small (about 20 MB draining a backlog) and most of
+// what it allocates is garbage at once (parsed mails, rendered mails,
+// SQL parameters): collecting at 200 % instead of Go's 100 % halves the
+// collector's share of CPU for some 25 MB more heap at the peak. In the
+// intake benchmark (N=10000) the daemon's CPU per mail went 595 -> 537 us.
+const daemonGCPercent = 200
+
+// tuneGC sets daemonGCPercent, unless the operator set GOGC.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(daemonGCPercent)
 	}
 }
