@@ -158,6 +158,9 @@ type Intake struct {
 	people atomic.Pointer[People]
 	// holder names this process in mails_in_hand (random, per Intake).
 	holder string
+	// commandHelp is CommandHelp, built once: the footer of every mail to a
+	// handler (it was built from the command table for every mail).
+	commandHelp string
 }
 
 // Options wire an Intake.
@@ -195,7 +198,7 @@ func NewIntake(o Options) *Intake {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	in := &Intake{store: o.Store, o: o, holder: newHolder()}
+	in := &Intake{store: o.Store, o: o, holder: newHolder(), commandHelp: CommandHelp()}
 	if o.People == nil {
 		o.People = &People{}
 	}

@@ -74,7 +74,7 @@ type HearingLine struct {
 }
 
 func (in *Intake) data(c *store.Case) MailData {
-	return MailData{Case: c, Subject: c.Subject, IntakeName: in.o.IntakeName, Intake: in.o.Intake, Commands: CommandHelp(),
+	return MailData{Case: c, Subject: c.Subject, IntakeName: in.o.IntakeName, Intake: in.o.Intake, Commands: in.commandHelp,
 		Contact: in.o.Contact}
 }
 
