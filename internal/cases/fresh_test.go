@@ -50,7 +50,7 @@ func dumpIntake(t *testing.T, s *store.Store) string {
 		`SELECT ref, status, category, handler_address, complainant_name, complainant_address, subject, language,
 			received_at, policy, ack_due, decision_due, needs_review FROM cases ORDER BY ref`,
 		`SELECT m.uid, m.kind, m.message_id, coalesce(c.ref, ''), m.reasons, m.warnings, m.refs, m.recipients, m.size,
-			m.sha256, m.content_sha256, m.quarantined FROM messages m LEFT JOIN cases c ON c.id = m.case_id ORDER BY m.uid`,
+			m.sha256, m.content_sha256, m.quarantined, encode(sha256(m.raw), 'hex') = m.sha256 FROM messages m LEFT JOIN cases c ON c.id = m.case_id ORDER BY m.uid`,
 		`SELECT c.ref, e.kind, e.actor, e.at, m.uid, o.kind, e.detail - 'message_id' FROM case_events e JOIN cases c ON c.id = e.case_id
 			LEFT JOIN messages m ON m.id = e.message LEFT JOIN outbox o ON o.id = e.outbox ORDER BY c.ref, e.id`,
 		`SELECT c.ref, o.kind, replace(o.dedupe_key, c.id::text, 'case'), o.rcpt, o.subject, o.automatic, o.status,
