@@ -171,9 +171,7 @@ func (in *Intake) readAll(ms []mailbox.Mail, p *People, start time.Time) []readR
 func (in *Intake) readOne(m mailbox.Mail, p *People) (r readResult) {
 	defer func() {
 		if v := recover(); v != nil {
-			in.o.Logger.Error("mail_handler_panic", slog.Uint64("uid", uint64(m.UID)), slog.Any("panic", v),
-				slog.String("stack", string(debug.Stack())))
-			r = readResult{t: &take{}, err: fmt.Errorf("panic: %v", v)}
+			r = readResult{t: &take{}, err: in.panicked(m, v)}
 		}
 	}()
 	r = readResult{t: in.read(m, p, store.InHand{})}
@@ -209,10 +207,16 @@ func (in *Intake) inSavepoint(ctx context.Context, tx *store.Tx, m mailbox.Mail,
 func (in *Intake) keepOne(ctx context.Context, tx *store.Tx, m mailbox.Mail, t *take, p *People) (r mailbox.Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			in.o.Logger.Error("mail_handler_panic", slog.Uint64("uid", uint64(m.UID)), slog.Any("panic", v),
-				slog.String("stack", string(debug.Stack())))
-			err = fmt.Errorf("panic: %v", v)
+			err = in.panicked(m, v)
 		}
 	}()
 	return in.keep(ctx, tx, m, t, p)
+}
+
+// panicked logs a panic while mail m was handled and returns it as the
+// mail's error.
+func (in *Intake) panicked(m mailbox.Mail, v any) error {
+	in.o.Logger.Error("mail_handler_panic", slog.Uint64("uid", uint64(m.UID)), slog.Any("panic", v),
+		slog.String("stack", string(debug.Stack())))
+	return fmt.Errorf("panic: %v", v)
 }

@@ -81,32 +81,69 @@ func (s *session) batch(ctx context.Context, ms []meta, last uint32) (int, error
 	return moves.n(), s.moveLater(moves)
 }
 
-// moveLater moves a batch's committed mails while the next batch is fetched
-// and stored: it waits for the MOVE of the batch before (its error is
-// moveLater's), then sends this batch's and returns without waiting for
-// the answer; settleMoves waits for it. Only with MOVE, one command per
-// folder: the COPY fallback (and its \Deleted bookkeeping) stays in line.
-// A mail still moves only after its transaction committed; a move that
-// fails ends the pass like any failed command, and its mails, committed,
-// are handed over again, deduplicated and moved on the next pass.
+// moveLater moves a batch's committed mails while the next batches are
+// fetched and stored: it sends one MOVE (per folder) and returns without
+// waiting for the answer. While that MOVE is still in progress, the mails
+// of the batches after it wait and go together with the next MOVE (up to
+// maxWaitingMoves; past that moveLater waits), so the MOVEs grow as the
+// server slows down: Dovecot rewrites its index with every expunge, which
+// costs more the more mails the folder holds (at 100 000 waiting mails its
+// CPU per mail was seven times that at 10 000). settleMoves waits for and
+// sends what is left. Only with MOVE: the COPY fallback (and its \Deleted
+// bookkeeping) stays in line. A mail still moves only after its
+// transaction committed; a move that fails ends the pass like any failed
+// command, and its mails, committed, are handed over again, deduplicated
+// and moved on the next pass.
 func (s *session) moveLater(moves batchMoves) error {
-	if err := s.settleMoves(); err != nil || !s.canMove() {
-		return errors.Join(err, s.moveBatch(&moves))
+	if !s.canMove() {
+		return errors.Join(s.settleMoves(), s.moveBatch(&moves))
 	}
+	s.waiting.processed = append(s.waiting.processed, moves.processed...)
+	s.waiting.quarantine = append(s.waiting.quarantine, moves.quarantine...)
+	if s.moving != nil {
+		select {
+		case err := <-s.moving:
+			s.moving = nil
+			if err != nil {
+				return err
+			}
+		default:
+			if s.waiting.n() < maxWaitingMoves {
+				return nil // in the next MOVE
+			}
+			err := <-s.moving
+			s.moving = nil
+			if err != nil {
+				return err
+			}
+		}
+	}
+	m := s.waiting
+	s.waiting = batchMoves{}
 	done := make(chan error, 1)
 	s.moving = done
-	go func() { done <- s.moveBatch(&moves) }()
+	go func() { done <- s.moveBatch(&m) }()
 	return nil
 }
 
-// settleMoves waits for the MOVE that moveLater left in progress.
+// maxWaitingMoves bounds the committed mails that wait for the MOVE in
+// progress to end.
+const maxWaitingMoves = 4096
+
+// settleMoves waits for the MOVE that moveLater left in progress, then
+// moves the mails that waited for it.
 func (s *session) settleMoves() error {
-	if s.moving == nil {
-		return nil
+	var err error
+	if s.moving != nil {
+		err = <-s.moving
+		s.moving = nil
 	}
-	err := <-s.moving
-	s.moving = nil
-	return err
+	if err != nil || s.waiting.n() == 0 {
+		return err
+	}
+	m := s.waiting
+	s.waiting = batchMoves{}
+	return s.moveBatch(&m)
 }
 
 // group is the next mails to hand over in one transaction: up to txMails

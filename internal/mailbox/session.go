@@ -22,9 +22,10 @@ type session struct {
 	// server without UIDPLUS: see expungeDeleted.
 	needExpunge bool
 	lastMoved   imap.UID
-	// moving is the outcome of a batch's MOVE still in progress (moveLater),
-	// nil when none is.
-	moving chan error
+	// moving is the outcome of a MOVE still in progress (moveLater), nil
+	// when none is; waiting are the committed mails for the next MOVE.
+	moving  chan error
+	waiting batchMoves
 }
 
 // open dials, logs in, makes sure the folders exist and selects the mailbox.
