@@ -49,16 +49,7 @@ func setupOn(t *testing.T, s *store.Store) (*store.Store, *smtptest.Server, *out
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc, err := outbox.NewRiver(s.DB(), nil, time.Second, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := templates.Load("", deadline.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := outbox.NewQueue(outbox.QueueOptions{From: outbox.Address{Name: "Klachten", Address: "klachten@gemeente.example"},
-		Templates: tpl, River: rc, Now: func() time.Time { return now }})
+	q := newQueue(t, s)
 	var caseID, id int64
 	err = s.InTx(context.Background(), func(tx *store.Tx) error {
 		c := &store.Case{Ref: "KL-2026-000001", Status: store.StatusReceived, Policy: "awb", Language: "nl", Subject: "Overlast",
@@ -78,6 +69,21 @@ func setupOn(t *testing.T, s *store.Store) (*store.Store, *smtptest.Server, *out
 	}
 	w := &outbox.Worker{Store: s, Sender: sender, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)}
 	return s, srv, w, caseID, id
+}
+
+// newQueue is a Queue on s with an insert-only River client, at now.
+func newQueue(t *testing.T, s *store.Store) *outbox.Queue {
+	t.Helper()
+	rc, err := outbox.NewRiver(s.DB(), nil, time.Second, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := templates.Load("", deadline.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return outbox.NewQueue(outbox.QueueOptions{From: outbox.Address{Name: "Klachten", Address: "klachten@gemeente.example"},
+		Templates: tpl, River: rc, Now: func() time.Time { return now }})
 }
 
 func job(id int64, attempt int) *river.Job[outbox.DeliverArgs] {

@@ -2,9 +2,7 @@ package outbox_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-smtp"
 	"github.com/riverqueue/river"
@@ -14,7 +12,6 @@ import (
 	"github.com/klachtd/klachtd/internal/outbox"
 	"github.com/klachtd/klachtd/internal/store"
 	"github.com/klachtd/klachtd/internal/store/storetest"
-	"github.com/klachtd/klachtd/templates"
 )
 
 // EnqueueMany queues the mails of a run with ONE delivery job, which sends
@@ -25,16 +22,7 @@ func TestOneJobDeliversTheMailsOfARun(t *testing.T) {
 	s := storetest.New(t)
 	_, srv, w, _, _ := setupOn(t, s)
 	ctx := context.Background()
-	rc, err := outbox.NewRiver(s.DB(), nil, time.Second, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := templates.Load("", deadline.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := outbox.NewQueue(outbox.QueueOptions{From: outbox.Address{Name: "Klachten", Address: "klachten@gemeente.example"},
-		Templates: tpl, River: rc, Now: func() time.Time { return now }})
+	q := newQueue(t, s)
 	var mails []outbox.Mail
 	for _, to := range []string{"anna@example.nl", "bert@example.nl", "cor@example.nl"} {
 		mails = append(mails, outbox.Mail{Kind: "digest", To: []outbox.Address{{Address: to}}, Template: "ack",
@@ -42,7 +30,8 @@ func TestOneJobDeliversTheMailsOfARun(t *testing.T) {
 				"Subject": "Overlast", "IntakeName": "Klachten"}})
 	}
 	var qs []outbox.Enqueued
-	err = s.InTx(ctx, func(tx *store.Tx) error {
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		var err error
 		qs, err = q.EnqueueMany(ctx, tx, mails)
 		return err
 	})

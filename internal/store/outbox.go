@@ -118,8 +118,14 @@ const claimOutbox = `
 // was never cleared (that attempt was cut off). A row that is no longer
 // queued is left alone: ErrNotQueued; a missing one is ErrNotFound.
 func (s *Store) ClaimOutbox(ctx context.Context, id int64, at, until time.Time) (*OutboxMail, error) {
+	return s.claim(ctx, id, claimOutbox, id, at, until)
+}
+
+// claim runs a claim query of row id: the row as it was, ErrNotQueued or
+// ErrNotFound.
+func (s *Store) claim(ctx context.Context, id int64, query string, args ...any) (*OutboxMail, error) {
 	var m OutboxMail
-	err := s.queryRowPrepared(ctx, claimOutbox, id, at, until).StructScan(&m)
+	err := s.queryRowPrepared(ctx, query, args...).StructScan(&m)
 	if errors.Is(err, sql.ErrNoRows) {
 		var status string
 		err = s.db.GetContext(ctx, &status, `SELECT status FROM outbox WHERE id = $1`, id)
@@ -148,19 +154,7 @@ const claimOutboxAfterSent = `
 // at once. The mark is written whether or not id is still queued; when the
 // statement fails, neither is.
 func (s *Store) ClaimOutboxAfterSent(ctx context.Context, sent int64, sentAt time.Time, id int64, at, until time.Time) (*OutboxMail, error) {
-	var m OutboxMail
-	err := s.queryRowPrepared(ctx, claimOutboxAfterSent, id, at, until, sent, sentAt).StructScan(&m)
-	if errors.Is(err, sql.ErrNoRows) {
-		var status string
-		err = s.db.GetContext(ctx, &status, `SELECT status FROM outbox WHERE id = $1`, id)
-		if err == nil {
-			err = ErrNotQueued
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: claim outbox %d: %w", id, notFound(err))
-	}
-	return &m, nil
+	return s.claim(ctx, id, claimOutboxAfterSent, id, at, until, sent, sentAt)
 }
 
 // MarkSending records that a delivery attempt of a queued mail starts at at
