@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // queues the acknowledgement and the handler's notification (rendered) and
 // saves the checkpoint. SMTP is not part of it (the outbox's job).
 func BenchmarkHandle(b *testing.B) {
-	in, _ := testIntake(b)
+	in := benchIntake(b)
 	body := benchBody()
 	ctx := context.Background()
 	b.ResetTimer()
@@ -32,7 +32,7 @@ func BenchmarkHandle(b *testing.B) {
 // BenchmarkHandleBatch is BenchmarkHandle with the mails handed over 64 at
 // a time (HandleBatch: one transaction, a savepoint per mail).
 func BenchmarkHandleBatch(b *testing.B) {
-	in, _ := testIntake(b)
+	in := benchIntake(b)
 	body := benchBody()
 	ctx := context.Background()
 	b.ResetTimer()
@@ -54,6 +54,16 @@ func BenchmarkHandleBatch(b *testing.B) {
 		batch = batch[:0]
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "mails/s")
+}
+
+// benchIntake is testIntake with the caps on acknowledgements out of the
+// way: thousands of complainants in an hour are what a backlog is, and the
+// caps (100 an hour per domain by default) would turn the benchmark into
+// one of withheld acknowledgements.
+func benchIntake(b *testing.B) *Intake {
+	in, _ := testIntake(b)
+	in.o.Caps = Caps{AcksPerMailboxPerDay: 1e6, AcksPerDomainPerHour: 1e7, AcksPerHour: 1e7}
+	return in
 }
 
 // benchBody is the text of a benchmark's complaints (about 4.5 KB).
