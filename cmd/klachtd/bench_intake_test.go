@@ -37,6 +37,7 @@ var (
 	benchMails  = flag.Int("intake-mails", 10000, "BenchmarkIntake: mails waiting in the mailbox before the drain")
 	benchSteady = flag.Int("intake-steady", 100, "BenchmarkIntake: mails delivered at intake-rate after the drain, for the latency figures")
 	benchRate   = flag.Float64("intake-rate", 5, "BenchmarkIntake: mails per second in the latency phase")
+	benchNotify = flag.Bool("intake-handler", false, "BenchmarkIntake: configure a default handler, so that every new case also notifies it")
 	benchHeap   = flag.String("intake-heapprofile", "", "BenchmarkIntake: write a heap profile (after a GC) here when the backlog is drained")
 )
 
@@ -68,6 +69,11 @@ var (
 //     not yet swept) and its live bytes after the last GC, both sampled
 //     every 10 ms from the daemon's start to its stop (runtime/metrics);
 //   - dup-acks and left-in-INBOX, which must be 0.
+//
+// By default no handler is configured (each case is marked for review and
+// only acknowledged); -intake-handler adds a default handler, so that every
+// new case also sends the handler its notification with the complaint and
+// its attachments.
 //
 // It runs once whatever b.N is. Run it with make bench-intake.
 func BenchmarkIntake(b *testing.B) {
@@ -182,7 +188,15 @@ func benchConfig(b *testing.B, dsn string, dc *mailboxtest.Dovecot, smtpAddr str
 		// on acknowledgements must not be what the benchmark measures.
 		"KLACHTD_INTAKE_ACKS_PER_HOUR": "10000000", "KLACHTD_INTAKE_ACKS_PER_DOMAIN_PER_HOUR": "10000000",
 	}
-	cfg, err := config.Load("", func(k string) string { return env[k] })
+	path := ""
+	if *benchNotify {
+		path = filepath.Join(b.TempDir(), "klachtd.toml")
+		toml := "[[handlers]]\nname = \"Bea de Wit\"\naddress = \"b.dewit@gemeente.example\"\ndefault = true\n"
+		if err := os.WriteFile(path, []byte(toml), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(path, func(k string) string { return env[k] })
 	if err != nil {
 		b.Fatal(err)
 	}
