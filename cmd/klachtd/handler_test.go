@@ -442,3 +442,47 @@ func TestExtensionIsToldToTheRespondentToo(t *testing.T) {
 		t.Errorf("respondent = %q <%s>", c.RespondentName, c.RespondentAddress)
 	}
 }
+
+// A handler's answer (and an extension notice) on a case whose
+// complainant's address cannot be used — the case opened for review
+// without an acknowledgement — is not sent: each is recorded with the
+// reason, the handler's confirmation says so, and the handler's mail is
+// handled, not failed (it used to fail its transaction again and again).
+// An ordinary complaint after it is acknowledged once.
+func TestAnswerToAnUnusableAddressIsRecordedNotSent(t *testing.T) {
+	h := newHarness(t)
+	h.withHandler("")
+	h.deliver(strings.NewReplacer("Jan de Vries <jan@example.nl>", "Kapot <kapot@exa mple.nl>").Replace(complaint), atMinute(0))
+	h.runOnce()
+	var notify sent
+	for _, m := range h.sentSince(0) {
+		if m.kind == "notify" {
+			notify = m
+		}
+	}
+	if notify.msg == nil {
+		t.Fatalf("no notification; sent: %s", kinds(h.sentSince(0)))
+	}
+	before := len(h.sentSince(0))
+	h.deliver(handlerReply(1, "klachten@gemeente.example", "", messageID(notify), "[KL-2026-000001] Nieuwe klacht",
+		"#verleng 4w wij wachten op de aannemer\n\nBeste klager,\n\nWij nemen contact met u op."), atMinute(5))
+	h.runOnce()
+	if n := h.folder("INBOX"); n != 0 {
+		t.Fatalf("%d mails left in INBOX: the handler's mail failed", n)
+	}
+	after := h.sentSince(before)
+	if kinds(after) != "confirm→"+handlerAddr {
+		t.Errorf("after the answer: %s, want only the confirmation to the handler", kinds(after))
+	} else if body := decodeQP(after[0].body); !strings.Contains(body, "onbruikbaar") {
+		t.Errorf("the confirmation does not say the answer was not sent:\n%s", body)
+	}
+	if n := h.count(`SELECT count(*) FROM case_events WHERE kind = 'answer_not_sent' AND detail->>'reason' LIKE '%cannot be used%'`); n != 1 {
+		t.Errorf("%d answer_not_sent events with the reason, want 1", n)
+	}
+	if n := h.count(`SELECT count(*) FROM case_events WHERE kind = 'mail_not_sent' AND detail->>'kind' = 'extension'`); n != 1 {
+		t.Errorf("%d mail_not_sent events for the extension notice, want 1", n)
+	}
+	h.deliver(ordinary(1), atMinute(10))
+	h.runOnce()
+	h.ackedOnce(1)
+}

@@ -108,6 +108,10 @@ func (in *Intake) answer(pl *plan, text string, row *store.Message, c *store.Cas
 	case c.ComplainantAddress == "":
 		pl.add("answer_not_sent", map[string]any{"reason": "no reply address"}, "het dossier heeft geen adres van de klager: niets doorgestuurd")
 		return "note"
+	case !usableAddress(c.ComplainantAddress):
+		pl.add("answer_not_sent", map[string]any{"reason": unusable(c.ComplainantAddress)[0]},
+			"het adres van de klager ("+c.ComplainantAddress+") is onbruikbaar: niets doorgestuurd; neem op een andere manier contact op")
+		return "note"
 	case pl.decision:
 		pl.add("decision_sent", nil, "uw tekst is als beslissingsbrief verstuurd naar "+c.ComplainantAddress)
 		return "decision"
