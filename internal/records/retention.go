@@ -26,7 +26,8 @@ type Options struct {
 
 // Records is the retention, export and register room of one installation.
 type Records struct {
-	o Options
+	o    Options
+	page int // purgePage; tests page by fewer
 }
 
 // New returns Records.
@@ -40,7 +41,7 @@ func New(o Options) *Records {
 	if o.MachineMailDays == 0 {
 		o.MachineMailDays = 90
 	}
-	return &Records{o: o}
+	return &Records{o: o, page: purgePage}
 }
 
 // RetentionYears is how long a case closed under policy name is kept.
@@ -64,6 +65,9 @@ func (r *Records) TermEnd(c store.RetentionCase) time.Time {
 	return c.ClosedAt.Time.AddDate(r.RetentionYears(c.Policy), 0, 0)
 }
 
+// purgePage is how many closed cases a purge holds at once.
+const purgePage = 1000
+
 // PurgeResult is what one purge run did (or, dry, would do).
 type PurgeResult struct {
 	Purged        []string // references purged (dry: that would be)
@@ -84,18 +88,26 @@ func (r *Records) Purge(ctx context.Context, on deadline.Date, dryRun bool, w io
 	}
 	at := on.Start()
 	res := PurgeResult{MachineBefore: at.AddDate(0, 0, -r.o.MachineMailDays)}
-	cs, err := r.o.Store.ClosedUnpurged(ctx)
-	if err != nil {
-		return res, fmt.Errorf("records: purge: %w", err)
-	}
 	var errs []error
-	for _, c := range cs {
-		if ctx.Err() != nil {
-			return res, errors.Join(append(errs, ctx.Err())...)
+	var afterAt time.Time
+	var afterID int64
+	for {
+		cs, err := r.o.Store.ClosedUnpurged(ctx, afterAt, afterID, r.page)
+		if err != nil {
+			return res, errors.Join(append(errs, fmt.Errorf("records: purge: %w", err))...)
 		}
-		if err := r.purgeOne(ctx, c, at, dryRun, w, &res); err != nil {
-			errs = append(errs, err)
+		for _, c := range cs {
+			if ctx.Err() != nil {
+				return res, errors.Join(append(errs, ctx.Err())...)
+			}
+			if err := r.purgeOne(ctx, c, at, dryRun, w, &res); err != nil {
+				errs = append(errs, err)
+			}
 		}
+		if len(cs) < r.page {
+			break
+		}
+		afterAt, afterID = cs[len(cs)-1].ClosedAt.Time, cs[len(cs)-1].ID
 	}
 	in, out, err := r.o.Store.PurgeCaseless(ctx, res.MachineBefore, 500, dryRun)
 	res.CaselessIn, res.CaselessOut = in, out

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -237,5 +238,26 @@ func TestRunDailyPurgesAtStart(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("RunDaily: %v", err)
+	}
+}
+
+// The purge pages through the closed cases (here two at a time): every case
+// past its term is purged, on hold or not yet due ones are left, whatever
+// page they fall on, and a case purged on one page does not shift the next.
+func TestPurgePagesThroughClosedCases(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	for i, closed := range []time.Time{ams(2019, 4, 1), ams(2019, 5, 1), ams(2019, 6, 1), ams(2019, 7, 1), ams(2026, 6, 1)} {
+		addCase(t, s, caseSpec{ref: fmt.Sprintf("KL-2019-%06d", i+1), who: jan, received: closed.AddDate(0, -1, 0), closed: closed, outcome: "gegrond"})
+	}
+	r := newRecords(s, ams(2026, 12, 1))
+	records.SetPurgePage(r, 2)
+	res, err := r.Purge(ctx, deadline.NewDate(2026, 12, 1), false, nil)
+	want := []string{"KL-2019-000001", "KL-2019-000002", "KL-2019-000003", "KL-2019-000004"}
+	if err != nil || !slices.Equal(res.Purged, want) {
+		t.Errorf("purged %v (%v), want %v", res.Purged, err, want)
+	}
+	if n := count(t, s, `SELECT count(*) FROM cases WHERE purged_at IS NULL`); n != 1 {
+		t.Errorf("%d cases kept, want 1 (closed in 2026)", n)
 	}
 }

@@ -42,12 +42,16 @@ type RetentionCase struct {
 const retentionColumns = `id, ref, policy, status, closed_at, hold_reason, hold_at, purged_at,
 	complainant_address, respondent_address`
 
-// ClosedUnpurged lists the closed cases whose personal data is still kept,
-// oldest closing first, held cases included (the caller reports them).
-func (s *Store) ClosedUnpurged(ctx context.Context) ([]RetentionCase, error) {
+// ClosedUnpurged lists up to limit closed cases whose personal data is
+// still kept, oldest closing first, after the case (closedAt, id) of the
+// page before (zero values: from the start), held cases included (the
+// caller reports them). A purge pages through them, so that its memory does
+// not grow with the years of closed cases kept.
+func (s *Store) ClosedUnpurged(ctx context.Context, closedAt time.Time, id int64, limit int) ([]RetentionCase, error) {
 	var cs []RetentionCase
 	err := s.db.SelectContext(ctx, &cs, `SELECT `+retentionColumns+` FROM cases
-		WHERE closed_at IS NOT NULL AND purged_at IS NULL ORDER BY closed_at, id`)
+		WHERE closed_at IS NOT NULL AND purged_at IS NULL AND (closed_at, id) > ($1, $2)
+		ORDER BY closed_at, id LIMIT $3`, closedAt, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: closed cases: %w", err)
 	}
