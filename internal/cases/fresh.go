@@ -65,7 +65,7 @@ func (in *Intake) storeFresh(ctx context.Context, tx *store.Tx, ms []mailbox.Mai
 		return 0, err
 	}
 	now := in.o.Now()
-	run, err := in.withinCaps(ctx, tx, run, now)
+	run, err := in.withinCaps(ctx, tx, run, takes, now)
 	if err == nil && len(run) >= minRun {
 		err = in.writeRun(ctx, tx, run, p, now)
 	}
@@ -137,8 +137,11 @@ func (in *Intake) isFresh(m mailbox.Mail, rr readResult, p *People) bool {
 
 // withinCaps cuts run before its first mail that is stored already or
 // whose acknowledgement the loop guard or a cap would withhold (withhold,
-// ackCapped), counting the acknowledgements of the mails before it.
-func (in *Intake) withinCaps(ctx context.Context, tx *store.Tx, run []freshMail, now time.Time) ([]freshMail, error) {
+// ackCapped), counting the acknowledgements of the mails before it. A mail
+// of the run that is stored already is marked not fresh in takes (which
+// run starts), so that a batch seen again after a crash between commit
+// and move is not looked up again mail after mail.
+func (in *Intake) withinCaps(ctx context.Context, tx *store.Tx, run []freshMail, takes []readResult, now time.Time) ([]freshMail, error) {
 	caps := in.o.Caps.withDefaults()
 	look := make([]store.FreshMail, len(run))
 	for i, f := range run {
@@ -150,6 +153,11 @@ func (in *Intake) withinCaps(ctx context.Context, tx *store.Tx, run []freshMail,
 	facts, all, err := tx.FreshFactsOf(ctx, look, answerAck, now.Add(-24*time.Hour), now.Add(-time.Hour), upTo)
 	if err != nil {
 		return nil, err
+	}
+	for i, f := range facts {
+		if f.Stored {
+			takes[i].fresh = false
+		}
 	}
 	auto, mbs, domains := map[string]int{}, map[string]int{}, map[string]int{}
 	for i, f := range facts {

@@ -192,3 +192,36 @@ func TestRunThatFailsIsTakenOneByOne(t *testing.T) {
 		t.Fatalf("%d mails stored, want 4 (mail 3 rolled back)", n)
 	}
 }
+
+// A batch handed over again (a crash between commit and move) is all
+// duplicates: nothing new is written, each mail answers "duplicate", and no
+// run is tried again for the mails found stored.
+func TestBatchSeenAgainIsAllDuplicates(t *testing.T) {
+	ctx := context.Background()
+	in, s := testIntake(t)
+	var ms []mailbox.Mail
+	for uid := uint32(1); uid <= 6; uid++ {
+		ms = append(ms, freshMailFrom(in, uid, fmt.Sprintf("burger%d@example.nl", uid), ""))
+	}
+	if _, err := in.HandleBatch(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	before := dumpIntake(t, s)
+	log := &runLog{Handler: slog.DiscardHandler}
+	in.o.Logger = slog.New(log)
+	res, err := in.HandleBatch(ctx, ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Err != nil || r.Kind != "duplicate" {
+			t.Errorf("mail %d again: %+v, want a duplicate", i+1, r)
+		}
+	}
+	if len(log.runs) != 0 {
+		t.Errorf("runs stored again: %v", log.runs)
+	}
+	if after := dumpIntake(t, s); after != before {
+		t.Errorf("handing the batch over again wrote something:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}

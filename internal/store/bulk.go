@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -255,12 +256,7 @@ func (tx *Tx) RecordAutoAnswers(ctx context.Context, as []AutoAnswer) error {
 
 // scanIDs reads (id, key) rows, handing each to set; it counts the rows set
 // took.
-func scanIDs(rows interface {
-	Next() bool
-	Scan(...any) error
-	Close() error
-	Err() error
-}, set func(id int64, key string) bool) (int, error) {
+func scanIDs(rows *sql.Rows, set func(id int64, key string) bool) (int, error) {
 	defer rows.Close()
 	n := 0
 	for rows.Next() {
