@@ -18,6 +18,9 @@ import (
 // that the caller can take its mails one at a time instead. The result is
 // in the order of ms.
 func (q *Queue) EnqueueMany(ctx context.Context, tx *store.Tx, ms []Mail) ([]Enqueued, error) {
+	if len(ms) == 0 {
+		return nil, nil
+	}
 	now := q.now()
 	cs, err := q.composeAll(ms, now)
 	if err != nil {
