@@ -34,8 +34,8 @@ func TestStatusShowsAStuckDelivery(t *testing.T) {
 		t.Fatalf("status shows a stuck delivery before there is one:\n%s", out.String())
 	}
 	// An instance marked it in flight 5 minutes ago, with a 2 minute timeout, and died.
-	if ok, err := h.d.Store.MarkSending(context.Background(), id, time.Now().Add(-5*time.Minute), time.Now().Add(-3*time.Minute)); !ok || err != nil {
-		t.Fatal(ok, err)
+	if _, err := h.d.Store.ClaimOutbox(context.Background(), id, time.Now().Add(-5*time.Minute), time.Now().Add(-3*time.Minute)); err != nil {
+		t.Fatal(err)
 	}
 	out.Reset()
 	if code := run(context.Background(), []string{"status"}, nil, &out, &errOut); code != 1 || !strings.Contains(out.String(), "deliveries stuck     1") {

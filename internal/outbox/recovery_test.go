@@ -125,8 +125,8 @@ func TestInterruptedDeliveryIsRetriedWithAWarning(t *testing.T) {
 	ctx := context.Background()
 	logs := newLogRecorder("")
 	w.Logger = slog.New(logs)
-	if ok, err := s.MarkSending(ctx, id, time.Now().Add(-5*time.Minute), time.Now().Add(-3*time.Minute)); err != nil || !ok {
-		t.Fatalf("MarkSending = %v, %v", ok, err)
+	if _, err := s.ClaimOutbox(ctx, id, time.Now().Add(-5*time.Minute), time.Now().Add(-3*time.Minute)); err != nil {
+		t.Fatalf("ClaimOutbox: %v", err)
 	}
 	h, err := s.Health(ctx, time.Now())
 	if err != nil || h.OutboxStuck != 1 {

@@ -317,10 +317,8 @@ func (tx *Tx) FreshFactsOf(ctx context.Context, ms []FreshMail, kind string, mai
 	// mails, against 1.5 ms planned per call).
 	rows, err := tx.Tx.QueryContext(ctx, `
 		SELECT EXISTS (SELECT 1 FROM messages WHERE message_id = u.id),
-			(SELECT count(*) FROM outbox WHERE automatic AND rcpt @> ARRAY[lower(u.addr)] AND created_at >= $6),
-			(SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $5 AND mailbox = u.mb AND at >= $6 LIMIT $8) m),
-			(SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $5 AND domain = u.dom AND at >= $7 LIMIT $9) d),
-			(SELECT coalesce(sum(n), 0) FROM auto_answer_minutes WHERE kind = $5 AND minute >= date_trunc('minute', $7::timestamptz))
+			(SELECT count(*) FROM outbox WHERE `+automaticTo("u.addr", "$6")+`),
+			`+answerCounts("$5", "u.mb", "u.dom", "$6", "$7", "$8", "$9")+`
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(id, addr, mb, dom, n)
 		ORDER BY n`,
 		ids, addrs, mbs, doms, kind, mailboxSince, since, upTo.Mailbox, upTo.Domain)

@@ -54,10 +54,7 @@ func (tx *Tx) CountAutoAnswersUpTo(ctx context.Context, kind, mailbox, domain st
 	if err := tx.lockCaps(ctx); err != nil {
 		return c, err
 	}
-	err := tx.QueryRowxContext(ctx, `
-		SELECT (SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $1 AND mailbox = $2 AND at >= $4 LIMIT $6) m),
-		       (SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = $1 AND domain = $3 AND at >= $5 LIMIT $7) d),
-		       (`+allSince+`)`,
+	err := tx.QueryRowxContext(ctx, `SELECT `+countAnswers,
 		kind, mailbox, domain, mailboxSince, since, upTo.Mailbox, upTo.Domain).Scan(&c.Mailbox, &c.Domain, &c.All)
 	if err != nil {
 		return c, fmt.Errorf("store: count auto answers: %w", err)
@@ -65,10 +62,25 @@ func (tx *Tx) CountAutoAnswersUpTo(ctx context.Context, kind, mailbox, domain st
 	return c, nil
 }
 
-// allSince counts the answers of kind $1 to anyone since $5, from the
-// per-minute counts (migration 0020): from the start of $5's minute, so at
-// most a minute more than asked, never less; upTo.All is not needed.
-const allSince = `SELECT coalesce(sum(n), 0) FROM auto_answer_minutes WHERE kind = $1 AND minute >= date_trunc('minute', $5::timestamptz)`
+// countAnswers is CountAutoAnswersUpTo's query ($1 kind, $2 mailbox, $3
+// domain, $4 and $5 the windows' starts, $6 and $7 the caps).
+var countAnswers = answerCounts("$1", "$2", "$3", "$4", "$5", "$6", "$7")
+
+// answerCounts is the SQL of the caps' three counts of the answers of kind:
+// to mailbox since mailboxSince and to domain since since, each stopping at
+// its limit, and to anyone since since from the per-minute counts
+// (migration 0020: from the start of since's minute, so at most a minute
+// more than asked, never less). The arguments are SQL expressions, so that
+// one mail (CountAutoAnswersUpTo) and a run of them (FreshFactsOf) are
+// counted by the same text.
+func answerCounts(kind, mailbox, domain, mailboxSince, since, mailboxLimit, domainLimit string) string {
+	return `(SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = ` + kind + ` AND mailbox = ` + mailbox +
+		` AND at >= ` + mailboxSince + ` LIMIT ` + mailboxLimit + `) m),
+		(SELECT count(*) FROM (SELECT 1 FROM auto_answers WHERE kind = ` + kind + ` AND domain = ` + domain +
+		` AND at >= ` + since + ` LIMIT ` + domainLimit + `) d),
+		(SELECT coalesce(sum(n), 0) FROM auto_answer_minutes WHERE kind = ` + kind +
+		` AND minute >= date_trunc('minute', ` + since + `::timestamptz))`
+}
 
 // capsLock is whether a Tx holds the caps' transaction lock.
 type capsLock int

@@ -36,7 +36,7 @@ type OutboxMail struct {
 	CreatedAt time.Time      `db:"created_at"`
 	SentAt    sql.NullTime   `db:"sent_at"`
 	// SendingSince is set while a delivery attempt is in flight (see
-	// MarkSending); on a queued row at the start of an attempt it means the
+	// ClaimOutbox); on a queued row at the start of an attempt it means the
 	// previous attempt was cut off before its outcome was recorded.
 	SendingSince sql.NullTime `db:"sending_since"`
 }
@@ -69,11 +69,18 @@ func (tx *Tx) InsertOutbox(ctx context.Context, m *OutboxMail) (bool, error) {
 func (tx *Tx) AutomaticMailsTo(ctx context.Context, addr string, since time.Time) (int, error) {
 	var n int
 	err := tx.GetContext(ctx, &n, `
-		SELECT count(*) FROM outbox WHERE automatic AND rcpt @> ARRAY[lower($1)] AND created_at >= $2`, addr, since)
+		SELECT count(*) FROM outbox WHERE `+automaticTo("$1", "$2"), addr, since)
 	if err != nil {
 		return 0, fmt.Errorf("store: count automatic mails: %w", err)
 	}
 	return n, nil
+}
+
+// automaticTo is the loop guard's condition on the outbox: automatic mail
+// queued to addr since since (SQL expressions), for one address
+// (AutomaticMailsTo) and for a run (FreshFactsOf) alike.
+func automaticTo(addr, since string) string {
+	return `automatic AND rcpt @> ARRAY[lower(` + addr + `)] AND created_at >= ` + since
 }
 
 // OutboxMail loads one outgoing mail.
@@ -113,8 +120,7 @@ const claimOutbox = `
 		o.automatic, o.status, o.attempts, o.last_error, o.created_at, o.sent_at, prev.sending_since`
 
 // ClaimOutbox starts a delivery attempt of a queued mail in one round trip:
-// it marks the row in flight from at until until (as MarkSending) and
-// returns it as it was, so SendingSince is an earlier attempt's mark that
+// it marks the row in flight from at until until and returns it as it was, so SendingSince is an earlier attempt's mark that
 // was never cleared (that attempt was cut off). A row that is no longer
 // queued is left alone: ErrNotQueued; a missing one is ErrNotFound.
 func (s *Store) ClaimOutbox(ctx context.Context, id int64, at, until time.Time) (*OutboxMail, error) {
@@ -155,22 +161,6 @@ const claimOutboxAfterSent = `
 // statement fails, neither is.
 func (s *Store) ClaimOutboxAfterSent(ctx context.Context, sent int64, sentAt time.Time, id int64, at, until time.Time) (*OutboxMail, error) {
 	return s.claim(ctx, id, claimOutboxAfterSent, id, at, until, sent, sentAt)
-}
-
-// MarkSending records that a delivery attempt of a queued mail starts at at
-// and times out at until. It reports false, and changes nothing, when the
-// row is no longer queued (sent or failed meanwhile): then nothing is sent.
-func (s *Store) MarkSending(ctx context.Context, id int64, at, until time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `
-		UPDATE outbox SET sending_since = $2, sending_until = $3 WHERE id = $1 AND status = 'queued'`, id, at, until)
-	if err != nil {
-		return false, fmt.Errorf("store: mark sending: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store: mark sending: %w", err)
-	}
-	return n == 1, nil
 }
 
 const markSent = `
